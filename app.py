@@ -1,0 +1,40 @@
+"""The referral bot's Flask app: create_app() and a module-level app for `flask --app app`."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+import settings
+from knowledge import cli, db
+from webhooks import chat, page, sms
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from defaults, the environment and test_config (in that order)."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(settings.defaults())
+    app.config.update(settings.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    path = app.config["DATABASE"]
+    if not os.path.isabs(path):
+        path = os.path.join(app.root_path, path)
+        app.config["DATABASE"] = path
+    db.prepare(path)
+    db.init_app(app)
+    app.register_blueprint(chat.bp)
+    app.register_blueprint(sms.bp)
+    app.register_blueprint(page.bp)
+    cli.init_app(app)
+    return app
+
+
+def __getattr__(name: str) -> Flask:
+    """The module-level `app`, built on first use so importing this module has no side effects."""
+    if name != "app":
+        raise AttributeError(name)
+    globals()["app"] = built = create_app()
+    return built

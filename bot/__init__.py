@@ -1,0 +1,1 @@
+"""The bot's engine: message text and session state in, a Reply out. No Flask, no SQL."""

@@ -1,0 +1,78 @@
+"""Reply text: templates filled with the knowledge base's numbers and services."""
+
+from __future__ import annotations
+
+from bot.location import Place
+from bot.types import Knowledge, Service
+
+# Used only if staff remove the hotline or the Careline from the knowledge base: the
+# bot must still name them (safety rules 2 and 3).
+FALLBACK_NUMBERS = {"hotline_call": "1-888-373-7888", "hotline_text": "233733",
+                    "careline": "1-800-842-2288"}
+HOTLINE_ID = "nhth"
+CARELINE_ID = "dcf-careline"
+EMERGENCY_ID = "emergency-911"
+
+
+def format_phone(number: str) -> str:
+    """A number as people write it: 1-888-373-7888, 203-388-1720, 233733, 911."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        return number
+    dashed = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return f"1-{dashed}" if digits[0] == "8" else dashed
+
+
+def _number(kb: Knowledge, service_id: str, kind: str) -> str | None:
+    service = kb.service(service_id)
+    for phone in service.phones if service else ():
+        if phone.type == kind:
+            return format_phone(phone.number)
+    return None
+
+
+def numbers(kb: Knowledge) -> dict[str, str]:
+    """The hotline and Careline numbers as the templates use them."""
+    found = {
+        "hotline_call": _number(kb, HOTLINE_ID, "voice"),
+        "hotline_text": _number(kb, HOTLINE_ID, "sms"),
+        "careline": _number(kb, CARELINE_ID, "voice"),
+    }
+    return {k: v or FALLBACK_NUMBERS[k] for k, v in found.items()}
+
+
+def service_line(service: Service) -> str:
+    """'- Name: 203-388-1720 or 203-388-1708' for a list of services."""
+    name = service.organization
+    if service.kind == "program" and service.name != service.organization:
+        name = service.name
+    text = " or ".join(
+        ("text " if p.type == "sms" else "") + format_phone(p.number) for p in service.phones[:2]
+    )
+    return f"- {name}: {text}" if text else f"- {name}"
+
+
+def render(kb: Knowledge, key: str, lang: str, program: str = "", **fields: str) -> str:
+    """Fill a template with the knowledge base's numbers and the given fields."""
+    values = {**numbers(kb), "program": program, **fields}
+    return kb.template(key, lang).format_map(_Blank(values))
+
+
+class _Blank(dict):
+    """Leaves unknown placeholders empty instead of failing on a staff typo."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def services_text(
+    kb: Knowledge, lang: str, services: list[Service], place: Place | None
+) -> str:
+    """The services reply for a list of services, near a place if one is known."""
+    lines = "\n".join(service_line(s) for s in services)
+    if place is not None:
+        key = "services_near" if services else "services_none"
+        return render(kb, key, lang, services=lines, place=place.name)
+    return render(kb, "services", lang, services=lines)

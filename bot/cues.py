@@ -1,0 +1,53 @@
+"""Cues in a message: a minor's age, who the message is about."""
+
+from __future__ import annotations
+
+import re
+
+# "i am 15", "15 years old", "she is 13", "tengo 15 anos", "age 16", "a 16 year old".
+_AGE_PATTERNS = [
+    r"\b(?:i am|i m|iam|am|im) (?:only |just |a )?(\d{1,2})\b(?! (?:dollars|minutes|hours|days|weeks|months|miles|times|am|pm))",
+    r"\b(\d{1,2}) (?:years?|yrs?) old\b",
+    r"\b(\d{1,2}) year\b",
+    r"\b(?:age|aged|edad de|de edad) (\d{1,2})\b",
+    r"\b(?:she|he|they) (?:is|are) (?:only |just )?(\d{1,2})\b",
+    r"\b(?:tengo|tiene|tienen) (\d{1,2})\b",
+    r"\b(\d{1,2}) anos\b",
+    r"\b(?:grade|grado) (\d{1,2})\b",
+]
+_SELF_WORDS = {"i", "me", "my", "myself", "mine", "am", "yo", "estoy", "soy", "tengo", "mi", "mis"}
+_SELF_PHRASES = re.compile(r"\b(?:me (?:obliga|obligan|pega|pegan|dejan|vende|venden|tiene|tienen|quitaron|quito|paga|pagan|amenaza|amenazan))\b")
+_OTHER_WORDS = {
+    "she", "he", "her", "him", "hers", "his", "they", "them", "their", "someone", "somebody",
+    "friend", "friends", "sister", "brother", "cousin", "neighbor", "neighbour", "neighbors",
+    "coworker", "coworkers", "classmate", "student", "students", "girl", "girls", "boy",
+    "boys", "woman", "women", "man", "men", "kid", "kids", "child", "children", "workers",
+    "people", "person", "daughter", "son", "niece", "nephew", "ella", "ellas", "ellos",
+    "alguien", "amiga", "amigo", "hermana", "hermano", "prima", "primo", "vecina", "vecino",
+    "vecinos", "companera", "companero", "hija", "hijo", "trabajadores", "personas", "nina",
+    "nino", "chica", "chico", "mujer", "mujeres", "muchacha", "muchacho",
+}
+
+
+def ages(normalized: str) -> list[int]:
+    """Ages mentioned in a normalised message."""
+    found = []
+    for pattern in _AGE_PATTERNS:
+        for m in re.finditer(pattern, normalized):
+            found.append(int(m.group(1)))
+    return found
+
+
+def minor_age(normalized: str) -> bool:
+    """True when the message gives an age under 18 (and old enough to be a person's age)."""
+    return any(4 <= a < 18 for a in ages(normalized))
+
+
+def about_self(words: list[str], normalized: str) -> bool:
+    """True when the writer talks about themselves."""
+    return any(w in _SELF_WORDS for w in words) or bool(_SELF_PHRASES.search(normalized))
+
+
+def about_other(words: list[str]) -> bool:
+    """True when the writer talks about someone else."""
+    return any(w in _OTHER_WORDS for w in words)

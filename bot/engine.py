@@ -1,0 +1,171 @@
+"""The bot: one message and the session in, one Reply out."""
+
+from __future__ import annotations
+
+import time
+
+from bot import compose
+from bot.classify import Reading, classify
+from bot.keywords import keyword
+from bot.language import switch_request
+from bot.location import Place, find_place
+from bot.normalize import normalize
+from bot.services import choose, has_local_options
+from bot.sms import fits, paginate, to_gsm7
+from bot.types import Knowledge, Reply, Service, Session
+
+SESSION_TTL = 30 * 60  # seconds of silence after which a conversation starts afresh
+GENERIC_TERMS = {"hotline", "crisis", "report"}  # categories every hotline covers
+
+
+def expired(session: Session, now: float) -> bool:
+    """True when the session has been silent longer than SESSION_TTL."""
+    return bool(session.updated_at) and now - session.updated_at > SESSION_TTL
+
+
+def _resources(kb: Knowledge, *ids: str) -> list[Service]:
+    return [s for s in (kb.service(i) for i in ids) if s is not None]
+
+
+def _safety_resources(kb: Knowledge, intent: str, minor: bool) -> list[Service]:
+    ids = []
+    if intent == "emergency":
+        ids.append(compose.EMERGENCY_ID)
+    if minor:
+        ids.append(compose.CARELINE_ID)
+    ids.append(compose.HOTLINE_ID)
+    return _resources(kb, *ids)
+
+
+def _services_reply(
+    kb: Knowledge, reading: Reading, session: Session, lang: str, place: Place | None
+) -> tuple[str, list[Service]]:
+    """Services for the need in the message, or a question asking where the person is."""
+    terms = [t for t in reading.terms if t not in GENERIC_TERMS] or (
+        [session.pending_term] if session.pending_term and place else []
+    )
+    if reading.named:
+        named = [s for s in kb.services if s.id in reading.named and s.phones]
+        if named:
+            return compose.services_text(kb, lang, named[:2], None), named[:2]
+    if place is None and not terms:
+        session.awaiting, session.pending_term = "location", ""
+        return compose.render(kb, "ask_location", lang), []
+    chosen = choose(kb.services, terms, place)
+    if place is None and not chosen:
+        session.awaiting, session.pending_term = "location", terms[0]
+        return compose.render(kb, "ask_location", lang), []
+    if place is None and has_local_options(kb.services, terms):
+        # Answer now, and let a town or ZIP in the next message narrow it down.
+        session.awaiting, session.pending_term = "location", terms[0]
+    else:
+        session.awaiting, session.pending_term = "", ""
+    return compose.services_text(kb, lang, chosen, place), chosen
+
+
+def _answer(
+    kb: Knowledge, reading: Reading, session: Session, lang: str, channel: str, program: str
+) -> tuple[str, list[Service]]:
+    """The reply text and the services it names, for a classified message."""
+    intent, minor = reading.intent, reading.minor
+    child = minor and intent in ("emergency", "get_help", "report_tip")
+    safety = _safety_resources(kb, intent, child)
+    if intent in ("emergency", "get_help", "report_tip"):
+        key = intent + ("_child" if child else "")
+        return compose.render(kb, key, lang), safety
+    if intent == "find_services":
+        place = find_place(" ".join(reading.words))
+        text, chosen = _services_reply(kb, reading, session, lang, place)
+        return text, chosen + safety
+    if intent == "info":
+        faq = next((f for f in kb.faqs if f.id == reading.faq), None)
+        faq = faq or next((f for f in kb.faqs if f.id == "hotline"), None)
+        answer = faq.answer.get(lang) or faq.answer.get("en", "") if faq else ""
+        return answer + "\n" + compose.render(kb, "info_footer", lang), safety
+    key = reading.small_talk or "fallback"
+    return compose.render(kb, key, lang), safety
+
+
+def _location_answer(
+    kb: Knowledge, text: str, session: Session, lang: str
+) -> tuple[str, list[Service]] | None:
+    """The services near the town or ZIP the person sent after being asked for one."""
+    place = find_place(text)
+    if place is None:
+        return None
+    terms = [session.pending_term] if session.pending_term else []
+    chosen = choose(kb.services, terms, place)
+    session.awaiting, session.pending_term = "", ""
+    return compose.services_text(kb, lang, chosen, place), chosen + _resources(
+        kb, compose.HOTLINE_ID
+    )
+
+
+def respond(
+    text: str,
+    session: Session,
+    kb: Knowledge,
+    channel: str = "chat",
+    lang_hint: str | None = None,
+    program: str = "Resource Line",
+    now: float | None = None,
+) -> Reply:
+    """Answer one message; updates session in place (language, pending questions, pages)."""
+    now = time.time() if now is None else now
+    if expired(session, now):
+        session.__dict__.update(Session().__dict__)
+    first = session.turns == 0
+    reply = _reply(text, session, kb, channel, lang_hint, program)
+    if first and reply.intent not in ("opt_out", "opt_in"):
+        line = compose.render(kb, "safety_line", reply.lang)
+        candidate = f"{reply.text}\n{line}"
+        if channel != "sms" or fits(to_gsm7(candidate)):
+            reply.text = candidate
+    if channel == "sms":
+        more = compose.render(kb, "more_prompt", reply.lang)
+        pages = paginate(to_gsm7(reply.text), to_gsm7(more))
+        reply.text, session.more = pages[0], pages[1:]
+    session.turns += 1
+    session.updated_at = now
+    session.lang = reply.lang
+    if reply.intent not in ("opt_out", "opt_in"):
+        session.last_intent = reply.intent
+    return reply
+
+
+def _reply(
+    text: str, session: Session, kb: Knowledge, channel: str, lang_hint: str | None, program: str
+) -> Reply:
+    word = keyword(text)
+    lang = session.lang or lang_hint or "en"
+    if word == "opt_out":
+        return Reply(compose.render(kb, "opt_out", lang, program), "opt_out", lang)
+    if word == "opt_in":
+        return Reply(compose.render(kb, "opt_in", lang, program), "opt_in", lang)
+    if word == "help" and channel == "sms":
+        hotline = _resources(kb, compose.HOTLINE_ID, compose.EMERGENCY_ID)
+        return Reply(compose.render(kb, "sms_help", lang, program), "get_help", lang, hotline)
+    if word == "more":
+        if session.more:
+            page = session.more.pop(0)
+            return Reply(page, session.last_intent or "unknown", lang)
+        return Reply(compose.render(kb, "more_none", lang), "unknown", lang)
+
+    switched = switch_request(normalize(text))
+    if switched:
+        return Reply(compose.render(kb, "language_set", switched), "unknown", switched)
+
+    reading = classify(text, kb)
+    lang = reading.lang or lang_hint or session.lang or "en"
+    if session.awaiting == "location" and reading.intent in ("unknown", "find_services"):
+        found = _location_answer(kb, text, session, lang)
+        if found:
+            return Reply(found[0], "find_services", lang, found[1], rule="location")
+        if reading.intent == "unknown" and not reading.small_talk:
+            session.awaiting = ""
+            text_ = compose.render(kb, "location_unknown", lang)
+            return Reply(text_, "find_services", lang, _resources(kb, compose.HOTLINE_ID))
+    if reading.intent != "find_services":
+        session.awaiting, session.pending_term = "", ""
+    body, resources = _answer(kb, reading, session, lang, channel, program)
+    return Reply(body, reading.intent, lang, resources, rule=reading.rule, score=reading.score)

@@ -1,0 +1,102 @@
+"""Connecticut towns and ZIP codes, resolved offline with the zipcodes package."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import zipcodes
+from rapidfuzz import fuzz, process
+
+from bot.normalize import clean
+
+
+@dataclass(frozen=True)
+class Place:
+    """A town (or ZIP) a person says they are in."""
+
+    name: str
+    county: str
+    state: str
+    lat: float
+    lon: float
+    zip: str = ""
+
+
+# Places outside Connecticut that the referral directory serves, by the words people use.
+NEIGHBOURS = {
+    "westchester": ("Westchester County", "Westchester County", "NY", 41.12, -73.79),
+    "white plains": ("White Plains", "Westchester County", "NY", 41.03, -73.76),
+    "long island": ("Long Island", "Suffolk County", "NY", 40.79, -73.13),
+    "nassau": ("Nassau County", "Nassau County", "NY", 40.73, -73.59),
+    "suffolk": ("Suffolk County", "Suffolk County", "NY", 40.88, -72.85),
+}
+STATEWIDE = {"connecticut", "ct", "conn"}
+
+
+@lru_cache(maxsize=1)
+def _towns() -> dict[str, Place]:
+    """Every Connecticut town name (normalised) with a representative point."""
+    towns: dict[str, list[dict]] = {}
+    for z in zipcodes.filter_by(state="CT"):
+        for city in [z["city"], *z.get("acceptable_cities", [])]:
+            towns.setdefault(clean(city), []).append(z)
+    places = {}
+    for key, zips in towns.items():
+        lat = sum(float(z["lat"]) for z in zips) / len(zips)
+        lon = sum(float(z["long"]) for z in zips) / len(zips)
+        first = zips[0]
+        places[key] = Place(first["city"], first["county"], "CT", lat, lon)
+    for key, (name, county, state, lat, lon) in NEIGHBOURS.items():
+        places[key] = Place(name, county, state, lat, lon)
+    return places
+
+
+def by_zip(code: str) -> Place | None:
+    """The place for a five-digit US ZIP code, if it exists."""
+    try:
+        found = zipcodes.matching(code)
+    except (ValueError, TypeError):
+        return None
+    if not found:
+        return None
+    z = found[0]
+    return Place(z["city"], z["county"], z["state"], float(z["lat"]), float(z["long"]), code)
+
+
+def find_place(text: str, fuzzy: bool = True) -> Place | None:
+    """The first Connecticut town, ZIP or neighbouring county named in the text."""
+    words = clean(text).split()
+    for word in words:
+        if re.fullmatch(r"\d{5}", word):
+            place = by_zip(word)
+            if place:
+                return place
+    towns = _towns()
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            gram = " ".join(words[i : i + size])
+            if gram in towns:
+                return towns[gram]
+    if fuzzy:
+        # Misspelt town names, only for words long enough not to collide with others.
+        for size in (2, 1):
+            for i in range(len(words) - size + 1):
+                gram = " ".join(words[i : i + size])
+                if len(gram) < 6:
+                    continue
+                found = process.extractOne(gram, towns.keys(), scorer=fuzz.ratio, score_cutoff=86)
+                if found:
+                    return towns[found[0]]
+    if any(w in STATEWIDE for w in words):
+        return Place("Connecticut", "", "CT", 41.6, -72.7)
+    return None
+
+
+def miles(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
+    """Great-circle distance in miles."""
+    la1, lo1, la2, lo2 = map(math.radians, (a_lat, a_lon, b_lat, b_lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 3958.8 * 2 * math.asin(math.sqrt(h))

@@ -1,0 +1,135 @@
+"""Fuzzy phrase matching of rules against a message, word by word, with negation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA, Indel
+
+from bot.normalize import tokens
+
+NEGATORS = {"not", "no", "never", "nunca", "nothing", "nada", "ni", "without", "sin"}
+# Words that end the reach of a negation ("I don't need help, but ...").
+CLAUSE_BREAKS = {"but", "pero", "and", "y", "so", "because", "porque", "i", "yo", "sino"}
+NEGATION_REACH = 3
+MAX_GAP = 2  # extra words allowed between the words of a phrase
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A rule phrase in matching form."""
+
+    words: tuple[str, ...]
+    negative: bool  # the phrase itself contains a negation ("will not let me leave")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a pattern matched a message, and how well."""
+
+    start: int
+    end: int  # index after the last matched word
+    similarity: float  # 0..1, mean over the pattern's words
+    negated: bool
+
+
+@lru_cache(maxsize=50_000)
+def compile_phrase(phrase: str) -> Pattern:
+    """The matching form of a rule phrase (normalised like a message)."""
+    raw = phrase.strip().lower().split()
+    words: list[str] = []
+    for word in raw:
+        star = word.endswith("*")
+        expanded = tokens(word.rstrip("*")) or [word.rstrip("*")]
+        if star:
+            expanded[-1] += "*"
+        words.extend(expanded)
+    return Pattern(tuple(words), any(w in NEGATORS for w in words))
+
+
+@lru_cache(maxsize=200_000)
+def word_similarity(pattern_word: str, word: str) -> float:
+    """How alike two words are, 0 when they should not count as the same word."""
+    if pattern_word.endswith("*"):
+        stem = pattern_word[:-1]
+        if word.startswith(stem):
+            return 1.0
+        if len(stem) >= 5 and len(word) >= len(stem):
+            return word_similarity(stem, word[: len(stem)])
+        return 0.0
+    if pattern_word == word:
+        return 1.0
+    n = len(pattern_word)
+    if n <= 3 or word.isdigit() or pattern_word.isdigit() or abs(len(word) - n) > 2:
+        return 0.0
+    if n == 4:
+        # Short words: a dropped, doubled or swapped letter, never a different letter
+        # ("hlep" is help, "told" is not "sold").
+        if Indel.distance(pattern_word, word) <= 1 or (
+            sorted(pattern_word) == sorted(word) and OSA.distance(pattern_word, word) == 1
+        ):
+            return 0.8
+        return 0.0
+    allowed = 1 if n <= 7 else 2
+    distance = OSA.distance(pattern_word, word)
+    if distance > allowed:
+        return 0.0
+    return 1.0 - distance / (n + 1)
+
+
+def _negated(words: Sequence[str], start: int) -> bool:
+    """True when a negator sits just before position start, in the same clause."""
+    for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
+        word = words[i]
+        if word in CLAUSE_BREAKS:
+            return False
+        if word in NEGATORS:
+            following = words[i + 1] if i + 1 < len(words) else ""
+            return following not in {"one", "body", "matter", "puedo"} or word != "no"
+    return False
+
+
+def find(pattern: Pattern, words: Sequence[str]) -> Hit | None:
+    """The best place pattern matches in words (in order, small gaps allowed), or None."""
+    best: Hit | None = None
+    pw = pattern.words
+    if not pw or len(words) < len(pw):
+        return None
+    for start in range(len(words) - len(pw) + 1):
+        first = word_similarity(pw[0], words[start])
+        if not first:
+            continue
+        total, pos, gaps = first, start + 1, 0
+        for p in pw[1:]:
+            for step in range(MAX_GAP + 1):
+                if pos + step >= len(words):
+                    break
+                sim = word_similarity(p, words[pos + step])
+                if sim:
+                    total += sim
+                    gaps += step
+                    pos += step + 1
+                    break
+            else:
+                break
+            if not sim:
+                break
+        else:
+            similarity = total / len(pw) - 0.04 * gaps
+            if best is None or similarity > best.similarity:
+                negated = not pattern.negative and _negated(words, start)
+                best = Hit(start, pos, similarity, negated)
+    return best
+
+
+def best_hits(phrases: Iterable[str], words: Sequence[str]) -> list[tuple[str, Hit]]:
+    """Every phrase that matches, with its hit, strongest and longest first."""
+    found = []
+    for phrase in phrases:
+        hit = find(compile_phrase(phrase), words)
+        if hit:
+            found.append((phrase, hit))
+    found.sort(key=lambda ph: (ph[1].similarity * len(compile_phrase(ph[0]).words)), reverse=True)
+    return found

@@ -1,0 +1,57 @@
+"""Choose services from the directory for a need and, where it matters, a place."""
+
+from __future__ import annotations
+
+from bot.location import Place, miles
+from bot.types import Service
+
+REFERRAL_KINDS = ("directory", "program")
+
+
+def covers(service: Service, place: Place | None) -> bool:
+    """True when the service's area includes the place (or no place is known)."""
+    if place is None or service.scope == "national":
+        return True
+    if service.scope == "state":
+        return service.state == place.state
+    if service.scope == "county":
+        return service.state == place.state and place.county in service.counties
+    return service.state == place.state and service.city.lower() == place.name.lower()
+
+
+def _distance(service: Service, place: Place | None) -> float:
+    if place is None or service.lat is None or service.lon is None:
+        return 0.0
+    return miles(place.lat, place.lon, service.lat, service.lon)
+
+
+def choose(
+    services: list[Service], terms: list[str], place: Place | None, limit: int = 3
+) -> list[Service]:
+    """The best services for these categories near this place, with a phone, best first."""
+    candidates = [s for s in services if s.kind in REFERRAL_KINDS and s.phones]
+    if terms:
+        wanted = set(terms)
+        candidates = [s for s in candidates if wanted & set(s.terms)]
+
+    def rank(s: Service) -> tuple:
+        shared = len(set(terms) & set(s.terms)) if terms else 0
+        local = covers(s, place)
+        home = place is not None and s.state == place.state
+        return (not local, -shared, not home, _distance(s, place), s.name)
+
+    ranked = sorted(candidates, key=rank)
+    if place is not None:
+        ranked = [s for s in ranked if covers(s, place)] or [
+            s for s in ranked if _distance(s, place) < 60
+        ]
+    return ranked[:limit]
+
+
+def has_local_options(services: list[Service], terms: list[str]) -> bool:
+    """True when some matching service serves only part of a state (so a place would help)."""
+    return any(
+        s.scope in ("county", "city") and (not terms or set(terms) & set(s.terms))
+        for s in services
+        if s.kind in REFERRAL_KINDS and s.phones
+    )

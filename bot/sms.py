@@ -1,0 +1,88 @@
+"""The SMS budget: GSM-7 folding, segment counting, and paging long replies."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXT = set("^{}\\[~]|€\f")
+MAX_SEGMENTS = 3
+_SUBSTITUTES = {
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+    "\u2026": "...", "\u2022": "-", "\u00a0": " ", "\t": " ",
+}
+
+
+def is_gsm7(text: str) -> bool:
+    """True when every character fits the GSM-7 alphabet."""
+    return all(ch in GSM7_BASIC or ch in GSM7_EXT for ch in text)
+
+
+def to_gsm7(text: str) -> str:
+    """Replace characters outside GSM-7 with the nearest ones inside it ('á' -> 'a')."""
+    out = []
+    for ch in text:
+        ch = _SUBSTITUTES.get(ch, ch)
+        if all(c in GSM7_BASIC or c in GSM7_EXT for c in ch):
+            out.append(ch)
+            continue
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+        )
+        out.append(base if base and is_gsm7(base) else "")
+    return "".join(out)
+
+
+def segments(text: str) -> tuple[int, str]:
+    """Segments a carrier bills for text, and the encoding it needs."""
+    if not text:
+        return 0, "gsm7"
+    if is_gsm7(text):
+        units = sum(2 if ch in GSM7_EXT else 1 for ch in text)
+        return (1 if units <= 160 else math.ceil(units / 153)), "gsm7"
+    units = len(text.encode("utf-16-le")) // 2
+    return (1 if units <= 70 else math.ceil(units / 67)), "ucs2"
+
+
+def fits(text: str, max_segments: int = MAX_SEGMENTS) -> bool:
+    """True when text costs at most max_segments."""
+    return segments(text)[0] <= max_segments
+
+
+def _pieces(text: str) -> list[str]:
+    """Lines, and sentences within long lines: the places a page may break."""
+    out = []
+    for line in text.split("\n"):
+        sentence = ""
+        for word in line.split(" "):
+            sentence = f"{sentence} {word}" if sentence else word
+            if word.endswith((".", "?", "!", ":")):
+                out.append(sentence)
+                sentence = ""
+        if sentence:
+            out.append(sentence)
+        out.append("\n")
+    return out[:-1]
+
+
+def paginate(text: str, more_prompt: str, max_segments: int = MAX_SEGMENTS) -> list[str]:
+    """Split text into pages that each fit the budget; all but the last end with more_prompt."""
+    if fits(text, max_segments):
+        return [text]
+    pages: list[str] = []
+    current = ""
+    for piece in _pieces(text):
+        joiner = "" if piece == "\n" or not current or current.endswith("\n") else " "
+        candidate = current + joiner + piece
+        if fits(candidate.strip() + "\n" + more_prompt, max_segments) or not current.strip():
+            current = candidate
+        else:
+            pages.append(current.strip())
+            current = "" if piece == "\n" else piece
+    if current.strip():
+        pages.append(current.strip())
+    return [p + "\n" + more_prompt for p in pages[:-1]] + pages[-1:]

@@ -1,0 +1,144 @@
+"""Plain data the engine works with: the knowledge snapshot, sessions and replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+INTENTS = (
+    "emergency",
+    "get_help",
+    "report_tip",
+    "find_services",
+    "info",
+    "opt_out",
+    "opt_in",
+    "unknown",
+)
+LANGS = ("en", "es")
+
+
+@dataclass(frozen=True)
+class Phone:
+    """One way to reach a service."""
+
+    number: str  # E.164, or a short code such as 233733 or 911
+    type: str = "voice"  # voice | sms
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service the bot can refer people to."""
+
+    id: str
+    name: str
+    organization: str
+    kind: str  # hotline | emergency | directory | program
+    summary: dict[str, str]
+    phones: tuple[Phone, ...] = ()
+    url: str = ""
+    hours: str = ""
+    scope: str = "national"  # national | state | county | city
+    state: str = ""
+    counties: tuple[str, ...] = ()
+    city: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A keyword or phrase that points to an intent."""
+
+    intent: str
+    lang: str
+    phrase: str
+    weight: float = 1.0
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Faq:
+    """An answer to a general question."""
+
+    id: str
+    phrases: dict[str, tuple[str, ...]]
+    answer: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A service category and the words people use for it."""
+
+    id: str
+    name: dict[str, str]
+    words: dict[str, tuple[str, ...]]
+
+
+@dataclass
+class Knowledge:
+    """Everything the engine needs from the knowledge base, as one snapshot."""
+
+    rules: list[Rule]
+    faqs: list[Faq]
+    terms: list[Term]
+    services: list[Service]
+    templates: dict[str, dict[str, str]]
+    revision: int = 0
+
+    def service(self, service_id: str) -> Service | None:
+        """The service with this id, if there is one."""
+        for s in self.services:
+            if s.id == service_id:
+                return s
+        return None
+
+    def template(self, key: str, lang: str) -> str:
+        """The template text for a key in a language, falling back to English."""
+        texts = self.templates.get(key, {})
+        return texts.get(lang) or texts.get("en", "")
+
+
+@dataclass
+class Session:
+    """What the bot remembers about one conversation (expires after 30 minutes)."""
+
+    lang: str = ""
+    awaiting: str = ""  # "location" while waiting for a town or ZIP
+    pending_term: str = ""  # the service category the location is for
+    more: list[str] = field(default_factory=list)  # pages still to send on MORE
+    last_intent: str = ""
+    turns: int = 0
+    updated_at: float = 0.0
+
+    def to_dict(self) -> dict:
+        """A JSON-ready copy."""
+        return {
+            "lang": self.lang,
+            "awaiting": self.awaiting,
+            "pending_term": self.pending_term,
+            "more": list(self.more),
+            "last_intent": self.last_intent,
+            "turns": self.turns,
+            "updated_at": self.updated_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Session:
+        """Rebuild a session from to_dict() output, ignoring unknown keys."""
+        known = {k: data[k] for k in cls().to_dict() if k in data}
+        return cls(**known)
+
+
+@dataclass
+class Reply:
+    """What the bot answers: the text, the intent it read, and the resources named."""
+
+    text: str
+    intent: str
+    lang: str
+    resources: list[Service] = field(default_factory=list)
+    more: list[str] = field(default_factory=list)
+    rule: str = ""  # the rule or answer that decided the intent, for staff preview
+    score: float = 0.0

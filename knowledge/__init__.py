@@ -1,0 +1,1 @@
+"""The SQLite knowledge base: schema, curated data, queries, conversation state, CLI."""

@@ -1,0 +1,91 @@
+"""Read the knowledge base into the engine's snapshot, re-read whenever it changes."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import sqlite_utils
+
+from bot.types import Faq, Knowledge, Phone, Rule, Service, Term
+
+_cache: dict[str, Knowledge] = {}
+_lock = threading.Lock()
+
+
+def revision(db: sqlite_utils.Database) -> int:
+    """A counter that every change to the content tables increments (by trigger)."""
+    return db.execute("SELECT n FROM kb_revision WHERE id = 1").fetchone()[0]
+
+
+def _services(db: sqlite_utils.Database) -> list[Service]:
+    by_service: dict[str, dict] = {}
+    for table, key in (("phone", "phones"), ("attribute", "terms"), ("schedule", "hours"),
+                       ("service_area", "area")):
+        link = "link_id" if table == "attribute" else "service_id"
+        for row in db.query(f"SELECT * FROM [{table}] ORDER BY id"):
+            by_service.setdefault(row[link], {}).setdefault(key, []).append(row)
+    places = {
+        row["service_id"]: row
+        for row in db.query(
+            "SELECT sal.service_id, l.latitude, l.longitude, l.confidential, a.city, "
+            "a.state_province FROM service_at_location sal "
+            "JOIN location l ON l.id = sal.location_id "
+            "LEFT JOIN address a ON a.location_id = l.id"
+        )
+    }
+    out = []
+    for row in db.query(
+        "SELECT s.*, o.name AS org_name FROM service s "
+        "JOIN organization o ON o.id = s.organization_id WHERE s.status = 'active' ORDER BY s.id"
+    ):
+        extra = by_service.get(row["id"], {})
+        area = (extra.get("area") or [{}])[0]
+        place = places.get(row["id"], {})
+        public = not place.get("confidential")
+        out.append(Service(
+            id=row["id"], name=row["name"], organization=row["org_name"], kind=row["kind"],
+            summary={"en": row["description"] or "", "es": row["description_es"] or ""},
+            phones=tuple(Phone(p["number"], p["type"], p["description"] or "")
+                         for p in extra.get("phones", [])),
+            url=row["url"] or "",
+            hours=(extra.get("hours") or [{}])[0].get("description", "") or "",
+            scope=area.get("scope") or "national", state=area.get("state") or "",
+            counties=tuple(json.loads(area.get("extent") or "[]")),
+            city=(place.get("city") or "") if public else "",
+            lat=place.get("latitude"), lon=place.get("longitude"),
+            terms=tuple(a["taxonomy_term_id"] for a in extra.get("terms", [])),
+        ))
+    return out
+
+
+def load(db: sqlite_utils.Database) -> Knowledge:
+    """Everything the engine needs, as one snapshot."""
+    rules = [Rule(r["intent"], r["lang"], r["phrase"], r["weight"], r["id"])
+             for r in db.query("SELECT * FROM rule ORDER BY id")]
+    faqs = [Faq(f["id"], {"en": tuple(json.loads(f["phrases_en"] or "[]")),
+                          "es": tuple(json.loads(f["phrases_es"] or "[]"))},
+                {"en": f["answer_en"] or "", "es": f["answer_es"] or ""})
+            for f in db.query("SELECT * FROM faq ORDER BY id")]
+    terms = [Term(t["id"], {"en": t["name"], "es": t["name_es"] or t["name"]},
+                  {"en": tuple(json.loads(t["words_en"] or "[]")),
+                   "es": tuple(json.loads(t["words_es"] or "[]"))})
+             for t in db.query("SELECT * FROM taxonomy_term ORDER BY id")]
+    templates = {t["key"]: {"en": t["text_en"] or "", "es": t["text_es"] or ""}
+                 for t in db.query("SELECT * FROM reply_template")}
+    return Knowledge(rules, faqs, terms, _services(db), templates)
+
+
+def snapshot(db: sqlite_utils.Database, name: str) -> Knowledge:
+    """The current snapshot for the database called name, re-read only after a change."""
+    current = revision(db)
+    cached = _cache.get(name)
+    if cached is not None and cached.revision == current:
+        return cached
+    with _lock:
+        with db.atomic():  # one consistent read of every table
+            current = revision(db)
+            kb = load(db)
+        kb.revision = current
+        _cache[name] = kb
+    return kb

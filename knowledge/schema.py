@@ -1,0 +1,129 @@
+"""Tables (named after Open Referral HSDS 3.0 where they mirror it) and migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+# Tables whose rows the bot reads; a change to any of them bumps kb_revision so the
+# next message sees it.
+CONTENT_TABLES = (
+    "organization", "service", "phone", "location", "address", "service_at_location",
+    "schedule", "service_area", "language", "taxonomy_term", "attribute",
+    "rule", "faq", "reply_template",
+)
+CURATED = {"source": str, "last_verified": str}
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    """The HSDS-shaped directory, the bot's own tables, and conversation state."""
+    db["organization"].create(
+        {"id": str, "name": str, "description": str, "url": str, **CURATED}, pk="id"
+    )
+    db["service"].create(
+        {"id": str, "organization_id": str, "name": str, "kind": str, "description": str,
+         "description_es": str, "url": str, "status": str, **CURATED},
+        pk="id", foreign_keys=[("organization_id", "organization", "id")],
+    )
+    db["phone"].create(
+        {"id": str, "service_id": str, "number": str, "type": str, "description": str},
+        pk="id", foreign_keys=[("service_id", "service", "id")],
+    )
+    db["location"].create(
+        {"id": str, "organization_id": str, "name": str, "location_type": str,
+         "confidential": int, "latitude": float, "longitude": float, **CURATED},
+        pk="id", foreign_keys=[("organization_id", "organization", "id")],
+    )
+    db["address"].create(
+        {"id": str, "location_id": str, "city": str, "state_province": str, "country": str},
+        pk="id", foreign_keys=[("location_id", "location", "id")],
+    )
+    db["service_at_location"].create(
+        {"id": str, "service_id": str, "location_id": str}, pk="id",
+        foreign_keys=[("service_id", "service", "id"), ("location_id", "location", "id")],
+    )
+    db["schedule"].create(
+        {"id": str, "service_id": str, "description": str}, pk="id",
+        foreign_keys=[("service_id", "service", "id")],
+    )
+    db["service_area"].create(
+        {"id": str, "service_id": str, "name": str, "scope": str, "state": str,
+         "extent": str}, pk="id", foreign_keys=[("service_id", "service", "id")],
+    )
+    db["language"].create(
+        {"id": str, "service_id": str, "code": str}, pk="id",
+        foreign_keys=[("service_id", "service", "id")],
+    )
+    db["taxonomy_term"].create(
+        {"id": str, "name": str, "name_es": str, "words_en": str, "words_es": str, **CURATED},
+        pk="id",
+    )
+    db["attribute"].create(
+        {"id": str, "link_id": str, "link_type": str, "taxonomy_term_id": str}, pk="id",
+        foreign_keys=[("taxonomy_term_id", "taxonomy_term", "id")],
+    )
+    db["rule"].create(
+        {"id": int, "intent": str, "lang": str, "phrase": str, "weight": float, **CURATED},
+        pk="id",
+    )
+    db["faq"].create(
+        {"id": str, "topic": str, "phrases_en": str, "phrases_es": str, "answer_en": str,
+         "answer_es": str, **CURATED}, pk="id",
+    )
+    db["reply_template"].create(
+        {"key": str, "text_en": str, "text_es": str, **CURATED}, pk="key"
+    )
+    db["partner"].create(
+        {"key": str, "name": str, "origins": str, "greeting": str, "default_lang": str,
+         "colors": str, "exit_url": str, "enabled": int}, pk="key",
+    )
+    db["staff_user"].create(
+        {"id": int, "username": str, "password_hash": str, "role": str, "failed": int,
+         "locked_until": float}, pk="id",
+    )
+    # Audit log in the shape of HSDS's metadata table.
+    db["metadata"].create(
+        {"id": int, "resource_id": str, "resource_type": str, "last_action_date": str,
+         "last_action_type": str, "field_name": str, "previous_value": str,
+         "replacement_value": str, "updated_by": str}, pk="id",
+    )
+    db["kb_revision"].create({"id": int, "n": int}, pk="id")
+    db["kb_revision"].insert({"id": 1, "n": 0})
+    for table in CONTENT_TABLES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER bump_{table}_{event.lower()} AFTER {event} ON [{table}] "
+                "BEGIN UPDATE kb_revision SET n = n + 1 WHERE id = 1; END"
+            )
+    # Conversation state, keyed by a keyed hash of the channel's id; never a number in clear.
+    db["conversation"].create({"key": str, "state": str, "updated_at": float}, pk="key")
+    db["subscriber"].create({"key": str, "opted_out": int, "updated_at": float}, pk="key")
+
+
+MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _v1)]
+
+
+def version(db: sqlite_utils.Database) -> int:
+    """The schema version the database is at (0 when empty)."""
+    if "migrations" not in db.table_names():
+        return 0
+    row = db.execute("SELECT max(version) FROM migrations").fetchone()
+    return row[0] or 0
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply every migration the database has not seen, each in one transaction."""
+    if "migrations" not in db.table_names():
+        db["migrations"].create({"version": int, "applied_at": str}, pk="version")
+    current = version(db)
+    for number, step in MIGRATIONS:
+        if number <= current:
+            continue
+        with db.atomic():
+            step(db)
+            db.execute(
+                "INSERT INTO migrations (version, applied_at) VALUES (?, datetime('now'))",
+                [number],
+            )
+    return version(db)

@@ -1,0 +1,193 @@
+"""Load the curated YAML files under knowledge/data into the database, in one transaction."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import phonenumbers
+import sqlite_utils
+import yaml
+import zipcodes
+
+DATA = Path(__file__).parent / "data"
+DIRECTORY_TABLES = (
+    "attribute", "language", "service_area", "schedule", "phone", "service_at_location",
+    "address", "service", "location", "organization", "taxonomy_term",
+)
+BOT_TABLES = ("rule", "faq", "reply_template")
+
+
+class SeedError(ValueError):
+    """A curated data file is missing, malformed or holds an invalid value."""
+
+
+def read(name: str, data_dir: Path = DATA) -> list | dict:
+    """One curated YAML file, parsed."""
+    path = data_dir / f"{name}.yaml"
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SeedError(f"{path}: {exc}") from exc
+
+
+def _e164(number: str, where: str) -> str:
+    """Validate a phone number; short codes (233733, 911) pass through as digits."""
+    if number.isdigit() and len(number) <= 6:
+        return number
+    try:
+        parsed = phonenumbers.parse(number, "US")
+    except phonenumbers.NumberParseException as exc:
+        raise SeedError(f"{where}: {number!r} is not a phone number ({exc})") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise SeedError(f"{where}: {number!r} is not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _geocode(city: str, state: str) -> tuple[float | None, float | None]:
+    """The mean position of a town's ZIP codes, offline; (None, None) if unknown."""
+    if not city or not state:
+        return None, None
+    found = zipcodes.filter_by(city=city, state=state)
+    if not found:
+        return None, None
+    return (sum(float(z["lat"]) for z in found) / len(found),
+            sum(float(z["long"]) for z in found) / len(found))
+
+
+def _slug(*parts: object) -> str:
+    return "-".join(str(p) for p in parts)
+
+
+def directory_rows(entries: list[dict]) -> dict[str, list[dict]]:
+    """HSDS-shaped rows for every table, from resources.yaml entries."""
+    rows: dict[str, list[dict]] = {t: [] for t in DIRECTORY_TABLES}
+    orgs: dict[str, dict] = {}
+    for e in entries:
+        sid, curated = e["id"], {"source": e["source"], "last_verified": str(e["last_verified"])}
+        org_id = "org-" + e["organization"].lower().replace(" ", "-")
+        orgs.setdefault(org_id, {"id": org_id, "name": e["organization"], "description": "",
+                                 "url": e.get("url", ""), **curated})
+        summary = e.get("summary", {})
+        rows["service"].append({
+            "id": sid, "organization_id": org_id, "name": e["name"], "kind": e["kind"],
+            "description": summary.get("en", ""), "description_es": summary.get("es", ""),
+            "url": e.get("url", ""), "status": "active", **curated,
+        })
+        for i, p in enumerate(e.get("phones") or []):
+            rows["phone"].append({
+                "id": _slug(sid, "phone", i), "service_id": sid,
+                "number": _e164(str(p["number"]), f"resources.yaml {sid}"),
+                "type": p.get("type", "voice"), "description": p.get("label", ""),
+            })
+        loc = e.get("location") or {}
+        loc_id = _slug(sid, "location")
+        lat, lon = loc.get("lat"), loc.get("lon")
+        if lat is None and not loc.get("virtual"):
+            lat, lon = _geocode(loc.get("city", ""), loc.get("state", ""))
+        rows["location"].append({
+            "id": loc_id, "organization_id": org_id, "name": e["name"],
+            "location_type": "virtual" if loc.get("virtual") else "physical",
+            "confidential": int(bool(loc.get("confidential"))),
+            "latitude": lat, "longitude": lon, **curated,
+        })
+        rows["address"].append({
+            "id": _slug(loc_id, "address"), "location_id": loc_id, "city": loc.get("city", ""),
+            "state_province": loc.get("state", ""), "country": "US",
+        })
+        rows["service_at_location"].append(
+            {"id": _slug(sid, "at", loc_id), "service_id": sid, "location_id": loc_id}
+        )
+        if e.get("hours"):
+            rows["schedule"].append(
+                {"id": _slug(sid, "schedule"), "service_id": sid, "description": e["hours"]}
+            )
+        area = e.get("area") or {"scope": "national"}
+        rows["service_area"].append({
+            "id": _slug(sid, "area"), "service_id": sid, "scope": area.get("scope", "national"),
+            "name": area.get("name", ""), "state": area.get("state", ""),
+            "extent": json.dumps(area.get("counties", [])),
+        })
+        for code in e.get("languages") or []:
+            rows["language"].append(
+                {"id": _slug(sid, "lang", code), "service_id": sid, "code": code}
+            )
+        for term in e.get("terms") or []:
+            rows["attribute"].append({
+                "id": _slug(sid, "term", term), "link_id": sid, "link_type": "service",
+                "taxonomy_term_id": term,
+            })
+    rows["organization"] = list(orgs.values())
+    return rows
+
+
+def term_rows(terms: list[dict]) -> list[dict]:
+    """taxonomy_term rows from terms.yaml."""
+    return [{
+        "id": t["id"], "name": t["name"]["en"], "name_es": t["name"].get("es", ""),
+        "words_en": json.dumps(t["words"].get("en", [])),
+        "words_es": json.dumps(t["words"].get("es", [])),
+        "source": t.get("source", "staff"), "last_verified": str(t.get("last_verified", "")),
+    } for t in terms]
+
+
+def rule_rows(groups: list[dict]) -> list[dict]:
+    """One rule row per phrase in rules.yaml."""
+    rows = []
+    for g in groups:
+        for phrase in g["phrases"]:
+            rows.append({
+                "intent": g["intent"], "lang": g["lang"], "phrase": str(phrase),
+                "weight": float(g.get("weight", 1.0)), "source": g.get("source", "staff"),
+                "last_verified": str(g.get("last_verified", "2026-11-23")),
+            })
+    return rows
+
+
+def faq_rows(faqs: list[dict]) -> list[dict]:
+    """faq rows from faq.yaml."""
+    return [{
+        "id": f["id"], "topic": f.get("topic", ""),
+        "phrases_en": json.dumps(f["phrases"].get("en", [])),
+        "phrases_es": json.dumps(f["phrases"].get("es", [])),
+        "answer_en": f["answer"]["en"], "answer_es": f["answer"].get("es", ""),
+        "source": f["source"], "last_verified": str(f["last_verified"]),
+    } for f in faqs]
+
+
+def template_rows(templates: dict) -> list[dict]:
+    """reply_template rows from templates.yaml."""
+    return [{
+        "key": key, "text_en": texts["en"], "text_es": texts.get("es", ""),
+        "source": "staff", "last_verified": "2026-11-23",
+    } for key, texts in templates.items()]
+
+
+def curated_rows(data_dir: Path = DATA) -> dict[str, list[dict]]:
+    """Every curated row, by table, validated before anything touches the database."""
+    try:
+        rows = directory_rows(read("resources", data_dir))
+        rows["taxonomy_term"] = term_rows(read("terms", data_dir))
+        rows["rule"] = rule_rows(read("rules", data_dir))
+        rows["faq"] = faq_rows(read("faq", data_dir))
+        rows["reply_template"] = template_rows(read("templates", data_dir))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise SeedError(f"A curated data file is missing a field: {exc}") from exc
+    known = {t["id"] for t in rows["taxonomy_term"]}
+    for a in rows["attribute"]:
+        if a["taxonomy_term_id"] not in known:
+            raise SeedError(f"resources.yaml {a['link_id']}: unknown term {a['taxonomy_term_id']!r}")
+    return rows
+
+
+def load_all(db: sqlite_utils.Database, data_dir: Path = DATA) -> dict[str, int]:
+    """Replace the directory, rules, answers and templates with the curated files."""
+    rows = curated_rows(data_dir)
+    with db.atomic():
+        for table in (*DIRECTORY_TABLES, *BOT_TABLES):
+            db.execute(f"DELETE FROM [{table}]")
+        for table in reversed(DIRECTORY_TABLES):
+            db[table].insert_all(rows[table])
+        for table in BOT_TABLES:
+            db[table].insert_all(rows[table])
+    return {table: len(r) for table, r in rows.items()}

@@ -1,0 +1,58 @@
+"""Conversation state and SMS opt-outs, stored under keyed hashes, never raw ids."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import sqlite_utils
+
+from bot.types import Session
+
+
+def keyed_hash(secret: str, channel: str, raw_id: str) -> str:
+    """HMAC-SHA256 of a channel's id (a phone number, a chat session id)."""
+    message = f"{channel}:{raw_id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def load_session(db: sqlite_utils.Database, key: str) -> Session:
+    """The stored session for key, or a new one."""
+    row = db.execute("SELECT state FROM conversation WHERE key = ?", [key]).fetchone()
+    if not row:
+        return Session()
+    try:
+        return Session.from_dict(json.loads(row[0]))
+    except (ValueError, TypeError):
+        return Session()
+
+
+def save_session(db: sqlite_utils.Database, key: str, session: Session) -> None:
+    """Store the session for key."""
+    with db.atomic():
+        db["conversation"].upsert(
+            {"key": key, "state": json.dumps(session.to_dict()), "updated_at": session.updated_at},
+            pk="key",
+        )
+
+
+def opted_out(db: sqlite_utils.Database, key: str) -> bool:
+    """True when this sender has opted out and not opted back in."""
+    row = db.execute("SELECT opted_out FROM subscriber WHERE key = ?", [key]).fetchone()
+    return bool(row and row[0])
+
+
+def set_opted_out(db: sqlite_utils.Database, key: str, value: bool, now: float) -> None:
+    """Record an opt-out (True) or an opt-in (False)."""
+    with db.atomic():
+        db["subscriber"].upsert(
+            {"key": key, "opted_out": int(value), "updated_at": now}, pk="key"
+        )
+
+
+def forget_expired(db: sqlite_utils.Database, before: float) -> int:
+    """Delete conversation state last touched before the given time; returns rows removed."""
+    with db.atomic():
+        cursor = db.execute("DELETE FROM conversation WHERE updated_at < ?", [before])
+    return cursor.rowcount

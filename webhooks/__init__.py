@@ -1,0 +1,1 @@
+"""The channels at the edge: Twilio SMS, the webchat API and the local chat page."""

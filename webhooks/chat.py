@@ -1,0 +1,72 @@
+"""POST /api/chat: the webchat API (see DESIGN.md for the contract)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from bot.compose import format_phone
+from bot.types import LANGS, Service
+from webhooks.conversation import session_key, turn
+
+bp = Blueprint("chat", __name__)
+MAX_MESSAGE = 2000
+MAX_SESSION_ID = 200
+
+
+def _bad(sentence: str):
+    return jsonify({"error": sentence}), 400
+
+
+def resource_json(service: Service, lang: str) -> dict:
+    """A service as the chat API lists it."""
+    voice = next((p for p in service.phones if p.type == "voice"), None)
+    text = next((p for p in service.phones if p.type == "sms"), None)
+    return {
+        "id": service.id,
+        "name": service.name,
+        "phone": format_phone(voice.number) if voice else "",
+        "text": text.number if text else "",
+        "url": service.url,
+        "summary": service.summary.get(lang) or service.summary.get("en", ""),
+    }
+
+
+def _validate(data: object) -> str | None:
+    """A plain sentence saying what is wrong with the request body, or None."""
+    if not isinstance(data, dict):
+        return "The request body must be a JSON object."
+    session_id, message = data.get("session_id"), data.get("message")
+    if not isinstance(session_id, str) or not session_id.strip():
+        return "session_id is required and must be a non-empty string."
+    if len(session_id) > MAX_SESSION_ID:
+        return f"session_id must be at most {MAX_SESSION_ID} characters."
+    if not isinstance(message, str):
+        return "message is required and must be a string."
+    if len(message) > MAX_MESSAGE:
+        return f"message must be at most {MAX_MESSAGE} characters."
+    if "lang" in data and data["lang"] not in LANGS:
+        return "lang must be \"en\" or \"es\" when given."
+    return None
+
+
+@bp.post("/api/chat")
+def api_chat():
+    """Answer one chat message."""
+    data = request.get_json(silent=True)
+    problem = _validate(data)
+    if problem:
+        return _bad(problem)
+    reply = turn("chat", session_key("chat", data["session_id"]), data["message"], data.get("lang"))
+    return jsonify({
+        "session_id": data["session_id"],
+        "reply": reply.text,
+        "intent": reply.intent,
+        "lang": reply.lang,
+        "resources": [resource_json(s, reply.lang) for s in reply.resources],
+    })
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    """Bodies over the size limit get a plain 413 sentence."""
+    return jsonify({"error": "The request body is too large."}), 413

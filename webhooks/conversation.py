@@ -1,0 +1,32 @@
+"""One turn of a conversation, shared by every channel: load, answer, save."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from bot.engine import respond
+from bot.types import Reply
+from knowledge import queries, state
+from knowledge.db import get_db
+
+
+def knowledge():
+    """The current knowledge snapshot (re-read after any edit)."""
+    return queries.snapshot(get_db(), current_app.config["DATABASE"])
+
+
+def session_key(channel: str, raw_id: str) -> str:
+    """The stored key for a channel's id: a keyed hash, never the id itself."""
+    return state.keyed_hash(current_app.config["PHONE_HASH_KEY"], channel, raw_id)
+
+
+def turn(channel: str, key: str, text: str, lang_hint: str | None = None) -> Reply:
+    """Answer text in the conversation stored under key, and save what the bot remembers."""
+    db = get_db()
+    session = state.load_session(db, key)
+    reply = respond(
+        text, session, knowledge(), channel=channel, lang_hint=lang_hint,
+        program=current_app.config["PROGRAM_NAME"],
+    )
+    state.save_session(db, key, session)
+    return reply

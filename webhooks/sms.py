@@ -1,0 +1,80 @@
+"""POST /sms: Twilio's messaging webhook, with signature checks and STOP/START/HELP."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, Response, abort, current_app, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot import compose
+from bot.keywords import keyword
+from bot.sms import to_gsm7
+from knowledge import state
+from knowledge.db import get_db
+from webhooks.conversation import knowledge, session_key, turn
+
+bp = Blueprint("sms", __name__)
+
+
+def signed_url() -> str:
+    """The URL Twilio signed: PUBLIC_URL plus the path when behind a proxy, else this one."""
+    public = current_app.config.get("PUBLIC_URL") or ""
+    if public:
+        query = request.query_string.decode("latin-1")
+        return public.rstrip("/") + request.path + (f"?{query}" if query else "")
+    return request.url
+
+
+def signature_ok() -> bool:
+    """True when X-Twilio-Signature matches this request and the configured token."""
+    token = current_app.config.get("TWILIO_AUTH_TOKEN") or ""
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        return False
+    return RequestValidator(token).validate(signed_url(), request.form.to_dict(), signature)
+
+
+def twiml(text: str) -> Response:
+    """A TwiML reply with one message, or an empty <Response/> for no reply."""
+    response = MessagingResponse()
+    if text:
+        response.message(text)
+    return Response(str(response), mimetype="application/xml")
+
+
+@bp.post("/sms")
+def incoming():
+    """Answer one text message."""
+    if not signature_ok():
+        abort(403)
+    sender = request.form.get("From", "").strip()
+    body = request.form.get("Body", "")
+    if not sender:
+        # Not something Twilio sends; answer safely without storing anything.
+        kb = knowledge()
+        return twiml(to_gsm7(compose.render(kb, "fallback", "en")))
+    db = get_db()
+    key = session_key("sms", sender)
+    now = time.time()
+    word = keyword(body)
+    program = current_app.config["PROGRAM_NAME"]
+    if state.opted_out(db, key):
+        if word != "opt_in":
+            return twiml("")  # nothing is sent until START
+        state.set_opted_out(db, key, False, now)
+    elif word == "opt_out":
+        state.set_opted_out(db, key, True, now)
+    if not body.strip() and _media_count() > 0:
+        kb = knowledge()
+        return twiml(to_gsm7(compose.render(kb, "media_only", "en", program)))
+    reply = turn("sms", key, body)
+    return twiml(reply.text)
+
+
+def _media_count() -> int:
+    try:
+        return int(request.form.get("NumMedia", "0") or 0)
+    except ValueError:
+        return 0
