@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.cues import about_other, minor_age
+from bot import faq as faq_index
+from bot.cues import about_other, minor_age, third_person_age
 from bot.language import detect
 from bot.match import Hit, best_hits, compile_phrase, find
 from bot.normalize import tokens
@@ -18,6 +19,12 @@ THANKS = "thanks"
 THRESHOLD = 0.75
 PRIORITY = ("get_help", "report_tip", "find_services", "info", "unknown")
 SELF_WORDS = {"i", "me", "my", "myself", "am", "yo", "estoy", "soy", "mi", "mis", "us", "we"}
+GENERIC_TERMS = {"hotline", "crisis", "report"}  # categories that do not name a service need
+QUESTION_STARTS = {
+    "what", "how", "can", "is", "are", "does", "do", "why", "who", "when", "where", "which",
+    "define", "explain", "tell", "que", "como", "cuantos", "cuantas", "cual", "puede", "pueden",
+    "es", "por", "quien", "donde", "cuando",
+}
 
 
 @dataclass
@@ -34,6 +41,7 @@ class Reading:
     terms: list[str] = field(default_factory=list)
     small_talk: str = ""  # "greeting" or "thanks" when that is all the message is
     words: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)  # every label's score, for preview
 
 
 def _strength(rule: Rule, hit: Hit) -> float:
@@ -43,7 +51,7 @@ def _strength(rule: Rule, hit: Hit) -> float:
 
 
 def _subject(words: list[str], hit: Hit, phrase: str) -> str:
-    """'self' or 'other': who a situation is about, from the phrase or the words before it."""
+    """'self', 'other' or '': who a situation is about, from the phrase or nearby words."""
     own = compile_phrase(phrase).words
     if any(w in SELF_WORDS for w in own):
         return "self"
@@ -59,33 +67,7 @@ def _subject(words: list[str], hit: Hit, phrase: str) -> str:
             return "self"
         if about_other([word]):
             return "other"
-    return "self"
-
-
-def _faq(kb: Knowledge, words: list[str]) -> tuple[str, float, str]:
-    """The best-matching FAQ id, its strength and the phrase that matched."""
-    best = ("", 0.0, "")
-    for faq in kb.faqs:
-        phrases = [p for lang in ("en", "es") for p in faq.phrases.get(lang, ())]
-        for phrase, hit in best_hits(phrases, words)[:1]:
-            if hit.negated:
-                continue
-            n = len(compile_phrase(phrase).words)
-            strength = hit.similarity * min(1.8, 0.6 + 0.3 * n)
-            if strength > best[1]:
-                best = (faq.id, strength, phrase)
-    return best
-
-
-def _terms(kb: Knowledge, words: list[str]) -> list[tuple[str, float]]:
-    """Service categories named in the message, strongest first."""
-    found = []
-    for term in kb.terms:
-        phrases = [p for lang in ("en", "es") for p in term.words.get(lang, ())]
-        hits = [h for _, h in best_hits(phrases, words) if not h.negated]
-        if hits:
-            found.append((term.id, max(h.similarity for h in hits)))
-    return sorted(found, key=lambda t: -t[1])
+    return ""
 
 
 def _named(kb: Knowledge, words: list[str]) -> list[str]:
@@ -103,14 +85,28 @@ def _named(kb: Knowledge, words: list[str]) -> list[str]:
     return found
 
 
-def classify(text: str, kb: Knowledge) -> Reading:
-    """Read one message against the knowledge base's rules, FAQ and categories."""
+def _terms(kb: Knowledge, words: list[str]) -> list[tuple[str, float]]:
+    """Service categories named in the message, strongest first."""
+    found = []
+    for term in kb.terms:
+        phrases = [p for lang in ("en", "es") for p in term.words.get(lang, ())]
+        hits = [h for _, h in best_hits(phrases, words) if not h.negated]
+        if hits:
+            found.append((term.id, max(h.similarity for h in hits)))
+    return sorted(found, key=lambda t: -t[1])
+
+
+def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
+    """Read one message against the knowledge base's rules, FAQ and categories.
+
+    previous is the intent of the conversation's last turn: a situation described right
+    after "I want to report something" is a tip.
+    """
     words = tokens(text)
     numbered = " ".join(tokens(text, numbers=True))
-    lang = detect(words)
     scores: dict[str, float] = {}
     best_rule: dict[str, str] = {}
-    situation = {"self": 0.0, "other": 0.0}
+    situation = {"self": 0.0, "other": 0.0, "": 0.0}
     for rule in kb.rules:
         hit = find(compile_phrase(rule.phrase), words)
         if not hit or hit.negated:
@@ -120,53 +116,68 @@ def classify(text: str, kb: Knowledge) -> Reading:
         if label == SITUATION:
             who = _subject(words, hit, rule.phrase)
             situation[who] = max(situation[who], strength)
-            label = "get_help" if who == "self" else "report_tip"
         if strength > scores.get(label, 0.0):
             scores[label] = strength
             best_rule[label] = rule.phrase
 
-    minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD
-    reading = Reading("unknown", lang, minor=minor, words=words)
-
+    reading = Reading("unknown", detect(words), words=words, scores=scores)
+    reading.minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD
     if scores.get("emergency", 0) >= THRESHOLD:
         reading.intent, reading.score = "emergency", scores["emergency"]
         reading.rule = best_rule["emergency"]
         return reading
 
-    faq_id, faq_strength, faq_phrase = _faq(kb, words)
-    if faq_strength >= scores.get("info", 0):
-        scores["info"] = max(scores.get("info", 0), faq_strength)
-        best_rule["info"] = faq_phrase or best_rule.get("info", "")
-    elif faq_id:
-        scores["info"] = scores["info"] + 0.2 * faq_strength
-    reading.faq = faq_id
+    # Who the situation is about: the writer (get_help) or someone else (report_tip).
+    writer = any(w in SELF_WORDS for w in words) or scores.get("get_help", 0) >= THRESHOLD
+    others = about_other(words) or third_person_age(numbered)
+    unplaced = situation.pop("")
+    if unplaced:
+        if others and not writer or previous == "report_tip":
+            situation["other"] = max(situation["other"], unplaced)
+        else:
+            situation["self"] = max(situation["self"], unplaced)
+    if previous == "report_tip" and situation["self"] and not situation["other"]:
+        situation["other"], situation["self"] = situation["self"], 0.0
+    if situation["self"] > scores.get("get_help", 0):
+        scores["get_help"], best_rule["get_help"] = situation["self"], best_rule[SITUATION]
+    if situation["other"] >= THRESHOLD and situation["self"] < THRESHOLD:
+        # Someone else's situation is a tip, even when the writer also asks for help.
+        top = max(situation["other"], scores.get("get_help", 0))
+        if top > scores.get("report_tip", 0):
+            scores["report_tip"], best_rule["report_tip"] = top, best_rule[SITUATION]
 
     reading.named = _named(kb, words)
     if reading.named:
         scores["find_services"] = max(scores.get("find_services", 0), 1.0)
         best_rule.setdefault("find_services", reading.named[0])
-
+    question = bool(words) and (words[0] in QUESTION_STARTS or text.rstrip().endswith("?"))
     terms = _terms(kb, words)
     reading.terms = [t for t, _ in terms]
+    specific = [(t, s) for t, s in terms if t not in GENERIC_TERMS]
     if terms:
-        term_strength = terms[0][1] + 0.1 * (len(terms) - 1)
-        if term_strength > scores.get("find_services", 0):
-            scores["find_services"] = max(scores.get("find_services", 0), term_strength)
-        else:
-            scores["find_services"] += 0.2
+        term_strength = specific[0][1] + 0.1 * (len(specific) - 1) if specific else 0.7
+        if situation["self"] < THRESHOLD and specific:
+            term_strength += 0.15  # "ayuda legal": the category is the need
+        if question and not scores.get("find_services"):
+            term_strength -= 0.3  # "can kids be charged ...": a topic, not a request
+        old = scores.get("find_services", 0)
+        scores["find_services"] = max(old, term_strength) + (0.2 if old and specific else 0)
         best_rule.setdefault("find_services", terms[0][0])
 
-    # Someone else's situation is a tip, even when the writer also asks for help.
-    if situation["other"] >= THRESHOLD and situation["self"] < THRESHOLD:
-        scores["report_tip"] = max(scores.get("report_tip", 0), scores.get("get_help", 0))
-    # A description of what is happening to the writer outranks a general question.
-    if situation["self"] >= THRESHOLD and scores.get("info", 0) < situation["self"] + 0.5:
-        scores["info"] = 0.0
+    faq_id, faq_strength, faq_why = faq_index.index(kb).best(words, question)
+    if faq_id and faq_strength >= 0.5:
+        bonus = 0.3 if question or scores.get("info", 0) >= THRESHOLD else 0.0
+        scores["info"], best_rule["info"] = faq_strength + bonus, faq_why
+        reading.faq = faq_id
+    else:
+        scores["info"] = 0.0  # "what time is it": a question, but not one we answer
+    if situation["self"] >= THRESHOLD and not question:
+        scores["info"] = 0.0  # what is happening to the writer outranks a general topic
 
-    small = {GREETING: scores.get(GREETING, 0), THANKS: scores.get(THANKS, 0)}
     candidates = [(scores.get(label, 0.0), -PRIORITY.index(label), label) for label in PRIORITY]
     score, _, intent = max(candidates)
     if score < THRESHOLD:
+        small = {GREETING: scores.get(GREETING, 0), THANKS: scores.get(THANKS, 0)}
         if max(small.values()) >= THRESHOLD:
             reading.small_talk = max(small, key=small.get)
             reading.rule = best_rule[reading.small_talk]

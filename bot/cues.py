@@ -51,3 +51,15 @@ def about_self(words: list[str], normalized: str) -> bool:
 def about_other(words: list[str]) -> bool:
     """True when the writer talks about someone else."""
     return any(w in _OTHER_WORDS for w in words)
+
+
+_THIRD_PERSON_AGE = re.compile(
+    r"\b(?:a|an|the|this|that|un|una) (\d{1,2}) (?:years? old|year|anos?)\b"
+    r"|\b(?:she|he|they) (?:is|are) (?:only |just )?(\d{1,2})\b"
+    r"|\btiene (\d{1,2})\b"
+)
+
+
+def third_person_age(normalized: str) -> bool:
+    """True when an age is given for someone other than the writer ("a 16 year old")."""
+    return bool(_THIRD_PERSON_AGE.search(normalized))

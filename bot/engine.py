@@ -155,7 +155,7 @@ def _reply(
     if switched:
         return Reply(compose.render(kb, "language_set", switched), "unknown", switched)
 
-    reading = classify(text, kb)
+    reading = classify(text, kb, previous=session.last_intent)
     lang = reading.lang or lang_hint or session.lang or "en"
     if session.awaiting == "location" and reading.intent in ("unknown", "find_services"):
         found = _location_answer(kb, text, session, lang)

@@ -86,6 +86,7 @@ class Knowledge:
     services: list[Service]
     templates: dict[str, dict[str, str]]
     revision: int = 0
+    derived: dict = field(default_factory=dict)  # indexes the engine builds once per snapshot
 
     def service(self, service_id: str) -> Service | None:
         """The service with this id, if there is one."""

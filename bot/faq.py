@@ -1,0 +1,88 @@
+"""Pick the FAQ answer a question is about: phrase matches, then topic-word overlap."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from bot.match import best_hits, compile_phrase, word_similarity
+from bot.synonyms import fold
+from bot.types import Faq, Knowledge
+
+# Function words and generic question words: they say "a question", not which one.
+STOPWORDS = set(
+    """
+    what is are the a an of to in on for and or do does did can could i you me my it its this
+    that be how why who where when about there with from get am was were will would if any
+    some tell mean meaning means define definition explain much many please know want need
+    que es el la los las de del un una en por para con y o se lo como cual quien donde cuando
+    mi me yo tu su hay son esta significa definicion sobre saber quiero necesito al
+    help ayuda
+    """.split()
+)
+
+
+def _keywords(faq: Faq) -> set[str]:
+    words = set()
+    for lang_phrases in faq.phrases.values():
+        for phrase in lang_phrases:
+            words.update(fold(w.rstrip("*")) for w in compile_phrase(phrase).words)
+    return words - STOPWORDS
+
+
+class FaqIndex:
+    """Topic words per FAQ with inverse document frequencies, built once per snapshot."""
+
+    def __init__(self, faqs: list[Faq]):
+        self.faqs = faqs
+        self.keywords = {f.id: _keywords(f) for f in faqs}
+        df = Counter(w for words in self.keywords.values() for w in words)
+        n = max(1, len(faqs))
+        self.idf = {w: math.log((n + 1) / c) for w, c in df.items()}
+
+    def coverage(self, faq_id: str, words: list[str], question: bool = True) -> float:
+        """How much of the message (0..1, weighted by rarity) this FAQ's topic words explain."""
+        content = [fold(w) for w in words if w not in STOPWORDS]
+        rarest = max(self.idf.values(), default=1.0)
+        total = explained = 0.0
+        matched = 0
+        for word in content:
+            weight = self.idf.get(word, rarest)
+            sim = max((word_similarity(key, word) for key in self.keywords[faq_id]), default=0.0)
+            total += weight
+            explained += weight * sim
+            matched += sim > 0
+        if not total or (matched < 2 and not question):
+            return 0.0
+        # A single common word is weak evidence however much of a short message it is.
+        return explained / total * min(1.0, explained / 2.5)
+
+    def best(self, words: list[str], question: bool) -> tuple[str, float, str]:
+        """The best FAQ id, its strength (0 to about 1.8) and what matched.
+
+        Topic words alone count for a question, or when they explain most of the message.
+        """
+        best = ("", 0.0, "")
+        for faq in self.faqs:
+            phrases = [p for lang in ("en", "es") for p in faq.phrases.get(lang, ())]
+            strength, why = 0.0, ""
+            for phrase, hit in best_hits(phrases, words)[:1]:
+                if not hit.negated:
+                    n = len(compile_phrase(phrase).words)
+                    strength, why = hit.similarity * min(1.8, 0.6 + 0.3 * n), phrase
+            covered = self.coverage(faq.id, words, question)
+            if question or covered >= 0.6:
+                by_topic = 1.5 * covered
+                if by_topic > strength:
+                    strength, why = by_topic, "topic words"
+            if strength > best[1]:
+                best = (faq.id, strength, why)
+        return best
+
+
+def index(kb: Knowledge) -> FaqIndex:
+    """The FAQ index for a snapshot, built on first use and kept with it."""
+    cached = kb.derived.get("faq_index")
+    if cached is None:
+        cached = kb.derived["faq_index"] = FaqIndex(kb.faqs)
+    return cached

@@ -1,0 +1,89 @@
+"""Fixtures: an app on a real SQLite file, and helpers that talk to it like Twilio and the widget."""
+
+import itertools
+import xml.etree.ElementTree as ET
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from app import create_app
+
+AUTH_TOKEN = "test-token"
+SMS_URL = "http://localhost/sms"
+TEST_PHONE = "+12035550123"
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The app on a fresh database file, filled with the curated knowledge base."""
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(tmp_path / "bot.db"),
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "SECRET_KEY": "test",
+            "PHONE_HASH_KEY": "test-hash-key",
+        }
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def sms_post(client):
+    """Post Twilio's form fields for one text to /sms, signed for url with token; the response.
+
+    signature replaces the computed one ("" sends no header); tamper changes fields after signing.
+    """
+    sids = itertools.count(1)
+
+    def post(body, sender=TEST_PHONE, num_media=0, url=SMS_URL, token=AUTH_TOKEN,
+             signature=None, tamper=None):
+        params = {
+            "To": "+18885550100",
+            "Body": body,
+            "MessageSid": f"SM{next(sids):032x}",
+            "AccountSid": "AC" + "0" * 32,
+            "NumMedia": str(num_media),
+        }
+        if sender is not None:
+            params["From"] = sender
+        if signature is None:
+            signature = RequestValidator(token).compute_signature(url, params)
+        headers = {"X-Twilio-Signature": signature} if signature else {}
+        return client.post("/sms", data={**params, **(tamper or {})}, headers=headers)
+
+    return post
+
+
+@pytest.fixture
+def sms(sms_post):
+    """Send a signed text to /sms; the texts of the reply's <Message> elements ([]: no reply)."""
+
+    def send(body, sender=TEST_PHONE, num_media=0):
+        response = sms_post(body, sender, num_media)
+        assert response.status_code == 200, response.data
+        assert response.mimetype == "application/xml"
+        root = ET.fromstring(response.data)
+        assert root.tag == "Response"
+        return [message.text or "" for message in root.iter("Message")]
+
+    return send
+
+
+@pytest.fixture
+def chat(client):
+    """Post one message to /api/chat; returns the JSON reply (asserting a 200)."""
+
+    def send(message, session_id="test-session", lang=None):
+        body = {"session_id": session_id, "message": message}
+        if lang is not None:
+            body["lang"] = lang
+        response = client.post("/api/chat", json=body)
+        assert response.status_code == 200, response.data
+        return response.get_json()
+
+    return send
