@@ -19,20 +19,33 @@ class Setting:
 
 
 SETTINGS = [
-    Setting("DATABASE", "instance/bot.db",
-            "Path of the SQLite file; created and filled with the curated knowledge base if "
-            "missing or empty."),
+    Setting(
+        "DATABASE",
+        "instance/bot.db",
+        "Path of the SQLite file; created and filled with the curated knowledge base if "
+        "missing or empty.",
+    ),
     Setting("SECRET_KEY", "dev-only-secret-key", "Flask's signing key.", secret=True),
-    Setting("TWILIO_AUTH_TOKEN", "", "Twilio auth token, used to check X-Twilio-Signature.",
-            secret=True),
-    Setting("PHONE_HASH_KEY", "dev-only-phone-hash-key",
-            "Key for the HMAC-SHA256 that replaces phone numbers and chat ids in storage.",
-            secret=True),
-    Setting("PROGRAM_NAME", "Resource Line",
-            "The neutral program name used in STOP, START and HELP replies."),
-    Setting("PUBLIC_URL", "",
-            "The public base URL Twilio calls (e.g. https://bot.example.org); used to check "
-            "signatures behind a proxy. Empty: use the URL of the request."),
+    Setting(
+        "TWILIO_AUTH_TOKEN", "", "Twilio auth token, used to check X-Twilio-Signature.", secret=True
+    ),
+    Setting(
+        "PHONE_HASH_KEY",
+        "dev-only-phone-hash-key",
+        "Key for the HMAC-SHA256 that replaces phone numbers and chat ids in storage.",
+        secret=True,
+    ),
+    Setting(
+        "PROGRAM_NAME",
+        "Resource Line",
+        "The neutral program name used in STOP, START and HELP replies.",
+    ),
+    Setting(
+        "PUBLIC_URL",
+        "",
+        "The public base URL Twilio calls (e.g. https://bot.example.org); used to check "
+        "signatures behind a proxy. Empty: use the URL of the request.",
+    ),
     Setting("TESTING", "", "Set by tests."),
 ]
 

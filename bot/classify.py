@@ -21,9 +21,33 @@ PRIORITY = ("get_help", "report_tip", "find_services", "info", "unknown")
 SELF_WORDS = {"i", "me", "my", "myself", "am", "yo", "estoy", "soy", "mi", "mis", "us", "we"}
 GENERIC_TERMS = {"hotline", "crisis", "report"}  # categories that do not name a service need
 QUESTION_STARTS = {
-    "what", "how", "can", "is", "are", "does", "do", "why", "who", "when", "where", "which",
-    "define", "explain", "tell", "que", "como", "cuantos", "cuantas", "cual", "puede", "pueden",
-    "es", "por", "quien", "donde", "cuando",
+    "what",
+    "how",
+    "can",
+    "is",
+    "are",
+    "does",
+    "do",
+    "why",
+    "who",
+    "when",
+    "where",
+    "which",
+    "define",
+    "explain",
+    "tell",
+    "que",
+    "como",
+    "cuantos",
+    "cuantas",
+    "cual",
+    "puede",
+    "pueden",
+    "es",
+    "por",
+    "quien",
+    "donde",
+    "cuando",
 }
 
 

@@ -7,8 +7,11 @@ from bot.types import Knowledge, Service
 
 # Used only if staff remove the hotline or the Careline from the knowledge base: the
 # bot must still name them (safety rules 2 and 3).
-FALLBACK_NUMBERS = {"hotline_call": "1-888-373-7888", "hotline_text": "233733",
-                    "careline": "1-800-842-2288"}
+FALLBACK_NUMBERS = {
+    "hotline_call": "1-888-373-7888",
+    "hotline_text": "233733",
+    "careline": "1-800-842-2288",
+}
 HOTLINE_ID = "nhth"
 CARELINE_ID = "dcf-careline"
 EMERGENCY_ID = "emergency-911"
@@ -67,9 +70,7 @@ class _Blank(dict):
         return ""
 
 
-def services_text(
-    kb: Knowledge, lang: str, services: list[Service], place: Place | None
-) -> str:
+def services_text(kb: Knowledge, lang: str, services: list[Service], place: Place | None) -> str:
     """The services reply for a list of services, near a place if one is known."""
     lines = "\n".join(service_line(s) for s in services)
     if place is not None:

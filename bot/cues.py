@@ -6,7 +6,8 @@ import re
 
 # "i am 15", "15 years old", "she is 13", "tengo 15 anos", "age 16", "a 16 year old".
 _AGE_PATTERNS = [
-    r"\b(?:i am|i m|iam|am|im) (?:only |just |a )?(\d{1,2})\b(?! (?:dollars|minutes|hours|days|weeks|months|miles|times|am|pm))",
+    r"\b(?:i am|iam|am) (?:only |just |a )?(\d{1,2})\b"
+    r"(?! (?:dollars|minutes|hours|days|weeks|months|miles|times|am|pm))",
     r"\b(\d{1,2}) (?:years?|yrs?) old\b",
     r"\b(\d{1,2}) year\b",
     r"\b(?:age|aged|edad de|de edad) (\d{1,2})\b",
@@ -15,17 +16,77 @@ _AGE_PATTERNS = [
     r"\b(\d{1,2}) anos\b",
     r"\b(?:grade|grado) (\d{1,2})\b",
 ]
-_SELF_WORDS = {"i", "me", "my", "myself", "mine", "am", "yo", "estoy", "soy", "tengo", "mi", "mis"}
-_SELF_PHRASES = re.compile(r"\b(?:me (?:obliga|obligan|pega|pegan|dejan|vende|venden|tiene|tienen|quitaron|quito|paga|pagan|amenaza|amenazan))\b")
 _OTHER_WORDS = {
-    "she", "he", "her", "him", "hers", "his", "they", "them", "their", "someone", "somebody",
-    "friend", "friends", "sister", "brother", "cousin", "neighbor", "neighbour", "neighbors",
-    "coworker", "coworkers", "classmate", "student", "students", "girl", "girls", "boy",
-    "boys", "woman", "women", "man", "men", "kid", "kids", "child", "children", "workers",
-    "people", "person", "daughter", "son", "niece", "nephew", "ella", "ellas", "ellos",
-    "alguien", "amiga", "amigo", "hermana", "hermano", "prima", "primo", "vecina", "vecino",
-    "vecinos", "companera", "companero", "hija", "hijo", "trabajadores", "personas", "nina",
-    "nino", "chica", "chico", "mujer", "mujeres", "muchacha", "muchacho",
+    "she",
+    "he",
+    "her",
+    "him",
+    "hers",
+    "his",
+    "they",
+    "them",
+    "their",
+    "someone",
+    "somebody",
+    "friend",
+    "friends",
+    "sister",
+    "brother",
+    "cousin",
+    "neighbor",
+    "neighbour",
+    "neighbors",
+    "coworker",
+    "coworkers",
+    "classmate",
+    "student",
+    "students",
+    "girl",
+    "girls",
+    "boy",
+    "boys",
+    "woman",
+    "women",
+    "man",
+    "men",
+    "kid",
+    "kids",
+    "child",
+    "children",
+    "workers",
+    "people",
+    "person",
+    "daughter",
+    "son",
+    "niece",
+    "nephew",
+    "ella",
+    "ellas",
+    "ellos",
+    "alguien",
+    "amiga",
+    "amigo",
+    "hermana",
+    "hermano",
+    "prima",
+    "primo",
+    "vecina",
+    "vecino",
+    "vecinos",
+    "companera",
+    "companero",
+    "hija",
+    "hijo",
+    "trabajadores",
+    "personas",
+    "nina",
+    "nino",
+    "chica",
+    "chico",
+    "mujer",
+    "mujeres",
+    "muchacha",
+    "muchacho",
 }
 
 
@@ -41,11 +102,6 @@ def ages(normalized: str) -> list[int]:
 def minor_age(normalized: str) -> bool:
     """True when the message gives an age under 18 (and old enough to be a person's age)."""
     return any(4 <= a < 18 for a in ages(normalized))
-
-
-def about_self(words: list[str], normalized: str) -> bool:
-    """True when the writer talks about themselves."""
-    return any(w in _SELF_WORDS for w in words) or bool(_SELF_PHRASES.search(normalized))
 
 
 def about_other(words: list[str]) -> bool:

@@ -1,4 +1,4 @@
-"""Literal keywords: opt-out, opt-in, HELP, MORE. Never fuzzy: a STOP inside a sentence is not STOP."""
+"""Literal keywords: opt-out, opt-in, HELP, MORE. Never fuzzy: STOP in a sentence is not STOP."""
 
 from __future__ import annotations
 

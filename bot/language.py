@@ -37,8 +37,15 @@ ENGLISH = set(
     """.split()
 )
 SWITCH_TO = {
-    "es": {"espanol", "spanish", "en espanol", "espanol por favor", "habla espanol",
-           "hablas espanol", "castellano"},
+    "es": {
+        "espanol",
+        "spanish",
+        "en espanol",
+        "espanol por favor",
+        "habla espanol",
+        "hablas espanol",
+        "castellano",
+    },
     "en": {"english", "ingles", "en ingles", "in english", "english please"},
 }
 

@@ -98,5 +98,8 @@ def find_place(text: str, fuzzy: bool = True) -> Place | None:
 def miles(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
     """Great-circle distance in miles."""
     la1, lo1, la2, lo2 = map(math.radians, (a_lat, a_lon, b_lat, b_lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
     return 3958.8 * 2 * math.asin(math.sqrt(h))

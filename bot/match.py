@@ -131,5 +131,5 @@ def best_hits(phrases: Iterable[str], words: Sequence[str]) -> list[tuple[str, H
         hit = find(compile_phrase(phrase), words)
         if hit:
             found.append((phrase, hit))
-    found.sort(key=lambda ph: (ph[1].similarity * len(compile_phrase(ph[0]).words)), reverse=True)
+    found.sort(key=lambda ph: ph[1].similarity * len(compile_phrase(ph[0]).words), reverse=True)
     return found

@@ -5,62 +5,50 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Texting shorthand and frequent misspellings, expanded before matching. Keys and values
-# are already normalised (lower case, no accents). Values may be several words.
-SHORTHAND = {
-    # English
-    "u": "you", "ya": "you", "yu": "you", "ur": "your", "youre": "you are", "r": "are",
-    "plz": "please", "pls": "please", "pleez": "please", "plse": "please",
-    "rn": "right now", "atm": "right now", "bf": "boyfriend", "gf": "girlfriend",
-    "ppl": "people", "ned": "need", "nees": "need", "nd": "need", "hlp": "help",
-    "halp": "help", "hep": "help", "im": "i am", "ima": "i am going to",
-    "imma": "i am going to", "ive": "i have", "ill": "i will", "id": "id", "idk": "i do not know",
-    "cant": "can not", "cannot": "can not", "cnt": "can not", "wont": "will not",
-    "dont": "do not", "dnt": "do not", "didnt": "did not", "doesnt": "does not",
-    "isnt": "is not", "arent": "are not", "wasnt": "was not", "havent": "have not",
-    "wouldnt": "would not", "shouldnt": "should not", "couldnt": "could not",
-    "aint": "is not", "gonna": "going to", "gotta": "have to", "wanna": "want to",
-    "hes": "he is", "shes": "she is", "theyre": "they are", "theyve": "they have",
-    "thats": "that is", "whats": "what is", "wheres": "where is", "hows": "how is",
-    "lets": "let us", "n": "and", "b4": "before", "bc": "because", "cuz": "because",
-    "coz": "because", "cause": "because", "tho": "though", "thx": "thanks", "ty": "thanks",
-    "thnx": "thanks", "w": "with", "smth": "something", "sth": "something",
-    "sumthin": "something", "somethin": "something", "some1": "someone", "sum1": "someone",
-    "any1": "anyone", "no1": "no one", "every1": "everyone", "nobody": "no one",
-    "yrs": "years", "yr": "year", "yo": "yo", "y/o": "years old", "yrold": "year old",
-    "yoa": "years old", "2day": "today", "2nite": "tonight", "tmrw": "tomorrow",
-    "tmr": "tomorrow", "ppl's": "people", "pimp": "pimp", "bday": "birthday",
-    "gurl": "girl", "grl": "girl", "luv": "love", "kno": "know", "knw": "know",
-    "wat": "what", "wut": "what", "wht": "what", "hw": "how", "whr": "where",
-    "ther": "there", "thier": "their", "jst": "just", "abt": "about", "bout": "about",
-    "mins": "minutes", "msg": "message", "txt": "text", "pic": "picture", "pics": "pictures",
-    "nudes": "nude pictures", "addy": "address", "govt": "government", "info": "info",
-    "ok": "ok", "okay": "ok", "k": "ok", "kk": "ok", "sry": "sorry", "srry": "sorry",
-    "hi": "hello", "hey": "hello", "hiya": "hello", "sup": "hello",
-    # Spanish
-    "q": "que", "k": "que", "ke": "que", "xq": "porque", "pq": "porque", "porq": "porque",
-    "xk": "porque", "tb": "tambien", "tmb": "tambien", "x": "por", "xfa": "por favor",
-    "xfavor": "por favor", "porfa": "por favor", "porfavor": "por favor", "d": "de",
-    "toy": "estoy", "toi": "estoy", "stoy": "estoy", "nesecito": "necesito",
-    "nesesito": "necesito", "necesito": "necesito", "nececito": "necesito",
-    "ayudenme": "ayudenme", "ayudame": "ayudame", "aiuda": "ayuda", "ayuuda": "ayuda",
-    "hai": "hay", "aki": "aqui", "aca": "aqui", "bn": "bien", "sta": "esta",
-    "ta": "esta", "tengo": "tengo", "pa": "para", "pal": "para el", "tmbn": "tambien",
-}
-# "k" means "ok" in English texting and "que" in Spanish; the Spanish reading wins only
-# when the rest of the message is Spanish, which the matcher decides, so keep it neutral.
-SHORTHAND["k"] = "ok"
+# Texting shorthand and frequent misspellings, expanded before matching, as
+# "short=expansion" pairs. Both sides are normalised (lower case, no accents). "k" is
+# "ok" in English texting and "que" in Spanish; it stays "ok", which both read safely.
+_SHORTHAND_PAIRS = """
+u=you, ya=you, yu=you, ur=your, youre=you are, r=are, plz=please, pls=please, pleez=please
+plse=please, rn=right now, atm=right now, bf=boyfriend, gf=girlfriend, ppl=people
+ned=need, nees=need, nd=need, hlp=help, halp=help, hep=help, im=i am, ima=i am going to
+imma=i am going to, ive=i have, ill=i will, idk=i do not know, cant=can not
+cannot=can not, cnt=can not, wont=will not, dont=do not, dnt=do not, didnt=did not
+doesnt=does not, isnt=is not, arent=are not, wasnt=was not, havent=have not
+wouldnt=would not, shouldnt=should not, couldnt=could not, aint=is not, gonna=going to
+gotta=have to, wanna=want to, hes=he is, shes=she is, theyre=they are, theyve=they have
+thats=that is, whats=what is, wheres=where is, hows=how is, lets=let us, n=and, b4=before
+bc=because, cuz=because, coz=because, cause=because, tho=though, thx=thanks, ty=thanks
+thnx=thanks, w=with, smth=something, sth=something, sumthin=something, somethin=something
+some1=someone, sum1=someone, any1=anyone, no1=no one, every1=everyone, nobody=no one
+yrs=years, yr=year, y/o=years old, yrold=year old, yoa=years old, 2day=today
+2nite=tonight, tmrw=tomorrow, tmr=tomorrow, bday=birthday, gurl=girl, grl=girl, luv=love
+kno=know, knw=know, wat=what, wut=what, wht=what, hw=how, whr=where, ther=there
+thier=their, jst=just, abt=about, bout=about, mins=minutes, msg=message, txt=text
+pic=picture, pics=pictures, nudes=nude pictures, addy=address, govt=government, okay=ok
+k=ok, kk=ok, sry=sorry, srry=sorry, hi=hello, hey=hello, hiya=hello, sup=hello, q=que
+ke=que, xq=porque, pq=porque, porq=porque, xk=porque, tb=tambien, tmb=tambien, x=por
+xfa=por favor, xfavor=por favor, porfa=por favor, porfavor=por favor, d=de, toy=estoy
+toi=estoy, stoy=estoy, nesecito=necesito, nesesito=necesito, nececito=necesito
+aiuda=ayuda, ayuuda=ayuda, hai=hay, aki=aqui, aca=aqui, bn=bien, sta=esta, ta=esta
+pa=para, pal=para el, tmbn=tambien
+"""
+SHORTHAND = dict(
+    pair.strip().split("=")
+    for pair in _SHORTHAND_PAIRS.replace("\n", ",").split(",")
+    if pair.strip()
+)
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "´": "'"})
-_NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16",
-    "seventeen": "17", "eighteen": "18", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4",
-    "cinco": "5", "seis": "6", "siete": "7", "ocho": "8", "nueve": "9", "diez": "10",
-    "once": "11", "doce": "12", "trece": "13", "catorce": "14", "quince": "15",
-    "dieciseis": "16", "diecisiete": "17", "dieciocho": "18",
-}
+_NUMBER_WORDS = dict(
+    pair.split("=")
+    for pair in """
+one=1 two=2 three=3 four=4 five=5 six=6 seven=7 eight=8 nine=9 ten=10 eleven=11 twelve=12
+thirteen=13 fourteen=14 fifteen=15 sixteen=16 seventeen=17 eighteen=18 uno=1 dos=2 tres=3
+cuatro=4 cinco=5 seis=6 siete=7 ocho=8 nueve=9 diez=10 once=11 doce=12 trece=13 catorce=14
+quince=15 dieciseis=16 diecisiete=17 dieciocho=18
+""".split()
+)
 
 
 def strip_accents(text: str) -> str:
@@ -83,10 +71,18 @@ def clean(text: str) -> str:
     return " ".join(_squeeze(w) for w in text.split())
 
 
+# Digits that stand for words between two words: "need 2 leave", "help 4 me".
+_DIGIT_WORDS = {"2": "to", "4": "for"}
+
+
 def tokens(text: str, numbers: bool = False) -> list[str]:
     """Normalised words with shorthand expanded; number words become digits if asked."""
     out: list[str] = []
-    for word in clean(text).split():
+    words = clean(text).split()
+    for i, word in enumerate(words):
+        between_words = 0 < i < len(words) - 1 and words[i - 1].isalpha()
+        if word in _DIGIT_WORDS and between_words and words[i + 1].isalpha():
+            word = _DIGIT_WORDS[word]
         expanded = SHORTHAND.get(word, word)
         for part in expanded.split():
             out.append(_NUMBER_WORDS.get(part, part) if numbers else part)

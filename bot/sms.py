@@ -12,8 +12,16 @@ GSM7_BASIC = set(
 GSM7_EXT = set("^{}\\[~]|€\f")
 MAX_SEGMENTS = 3
 _SUBSTITUTES = {
-    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-    "\u2026": "...", "\u2022": "-", "\u00a0": " ", "\t": " ",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u2022": "-",
+    "\u00a0": " ",
+    "\t": " ",
 }
 
 
@@ -30,9 +38,7 @@ def to_gsm7(text: str) -> str:
         if all(c in GSM7_BASIC or c in GSM7_EXT for c in ch):
             out.append(ch)
             continue
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
-        )
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
         out.append(base if base and is_gsm7(base) else "")
     return "".join(out)
 

@@ -46,10 +46,15 @@ def reload_command() -> None:
 
 
 @kb.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="File (json) or directory (csv). JSON goes to standard output if omitted.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File (json) or directory (csv). JSON goes to standard output if omitted.",
+)
 def export_command(fmt: str, out: Path | None) -> None:
     """Export the directory, rules, answers and templates.
 

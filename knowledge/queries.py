@@ -20,8 +20,12 @@ def revision(db: sqlite_utils.Database) -> int:
 
 def _services(db: sqlite_utils.Database) -> list[Service]:
     by_service: dict[str, dict] = {}
-    for table, key in (("phone", "phones"), ("attribute", "terms"), ("schedule", "hours"),
-                       ("service_area", "area")):
+    for table, key in (
+        ("phone", "phones"),
+        ("attribute", "terms"),
+        ("schedule", "hours"),
+        ("service_area", "area"),
+    ):
         link = "link_id" if table == "attribute" else "service_id"
         for row in db.query(f"SELECT * FROM [{table}] ORDER BY id"):
             by_service.setdefault(row[link], {}).setdefault(key, []).append(row)
@@ -43,36 +47,63 @@ def _services(db: sqlite_utils.Database) -> list[Service]:
         area = (extra.get("area") or [{}])[0]
         place = places.get(row["id"], {})
         public = not place.get("confidential")
-        out.append(Service(
-            id=row["id"], name=row["name"], organization=row["org_name"], kind=row["kind"],
-            summary={"en": row["description"] or "", "es": row["description_es"] or ""},
-            phones=tuple(Phone(p["number"], p["type"], p["description"] or "")
-                         for p in extra.get("phones", [])),
-            url=row["url"] or "",
-            hours=(extra.get("hours") or [{}])[0].get("description", "") or "",
-            scope=area.get("scope") or "national", state=area.get("state") or "",
-            counties=tuple(json.loads(area.get("extent") or "[]")),
-            city=(place.get("city") or "") if public else "",
-            lat=place.get("latitude"), lon=place.get("longitude"),
-            terms=tuple(a["taxonomy_term_id"] for a in extra.get("terms", [])),
-        ))
+        out.append(
+            Service(
+                id=row["id"],
+                name=row["name"],
+                organization=row["org_name"],
+                kind=row["kind"],
+                summary={"en": row["description"] or "", "es": row["description_es"] or ""},
+                phones=tuple(
+                    Phone(p["number"], p["type"], p["description"] or "")
+                    for p in extra.get("phones", [])
+                ),
+                url=row["url"] or "",
+                hours=(extra.get("hours") or [{}])[0].get("description", "") or "",
+                scope=area.get("scope") or "national",
+                state=area.get("state") or "",
+                counties=tuple(json.loads(area.get("extent") or "[]")),
+                city=(place.get("city") or "") if public else "",
+                lat=place.get("latitude"),
+                lon=place.get("longitude"),
+                terms=tuple(a["taxonomy_term_id"] for a in extra.get("terms", [])),
+            )
+        )
     return out
 
 
 def load(db: sqlite_utils.Database) -> Knowledge:
     """Everything the engine needs, as one snapshot."""
-    rules = [Rule(r["intent"], r["lang"], r["phrase"], r["weight"], r["id"])
-             for r in db.query("SELECT * FROM rule ORDER BY id")]
-    faqs = [Faq(f["id"], {"en": tuple(json.loads(f["phrases_en"] or "[]")),
-                          "es": tuple(json.loads(f["phrases_es"] or "[]"))},
-                {"en": f["answer_en"] or "", "es": f["answer_es"] or ""})
-            for f in db.query("SELECT * FROM faq ORDER BY id")]
-    terms = [Term(t["id"], {"en": t["name"], "es": t["name_es"] or t["name"]},
-                  {"en": tuple(json.loads(t["words_en"] or "[]")),
-                   "es": tuple(json.loads(t["words_es"] or "[]"))})
-             for t in db.query("SELECT * FROM taxonomy_term ORDER BY id")]
-    templates = {t["key"]: {"en": t["text_en"] or "", "es": t["text_es"] or ""}
-                 for t in db.query("SELECT * FROM reply_template")}
+    rules = [
+        Rule(r["intent"], r["lang"], r["phrase"], r["weight"], r["id"])
+        for r in db.query("SELECT * FROM rule ORDER BY id")
+    ]
+    faqs = [
+        Faq(
+            f["id"],
+            {
+                "en": tuple(json.loads(f["phrases_en"] or "[]")),
+                "es": tuple(json.loads(f["phrases_es"] or "[]")),
+            },
+            {"en": f["answer_en"] or "", "es": f["answer_es"] or ""},
+        )
+        for f in db.query("SELECT * FROM faq ORDER BY id")
+    ]
+    terms = [
+        Term(
+            t["id"],
+            {"en": t["name"], "es": t["name_es"] or t["name"]},
+            {
+                "en": tuple(json.loads(t["words_en"] or "[]")),
+                "es": tuple(json.loads(t["words_es"] or "[]")),
+            },
+        )
+        for t in db.query("SELECT * FROM taxonomy_term ORDER BY id")
+    ]
+    templates = {
+        t["key"]: {"en": t["text_en"] or "", "es": t["text_es"] or ""}
+        for t in db.query("SELECT * FROM reply_template")
+    }
     return Knowledge(rules, faqs, terms, _services(db), templates)
 
 

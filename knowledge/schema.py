@@ -9,9 +9,20 @@ import sqlite_utils
 # Tables whose rows the bot reads; a change to any of them bumps kb_revision so the
 # next message sees it.
 CONTENT_TABLES = (
-    "organization", "service", "phone", "location", "address", "service_at_location",
-    "schedule", "service_area", "language", "taxonomy_term", "attribute",
-    "rule", "faq", "reply_template",
+    "organization",
+    "service",
+    "phone",
+    "location",
+    "address",
+    "service_at_location",
+    "schedule",
+    "service_area",
+    "language",
+    "taxonomy_term",
+    "attribute",
+    "rule",
+    "faq",
+    "reply_template",
 )
 CURATED = {"source": str, "last_verified": str}
 
@@ -22,37 +33,62 @@ def _v1(db: sqlite_utils.Database) -> None:
         {"id": str, "name": str, "description": str, "url": str, **CURATED}, pk="id"
     )
     db["service"].create(
-        {"id": str, "organization_id": str, "name": str, "kind": str, "description": str,
-         "description_es": str, "url": str, "status": str, **CURATED},
-        pk="id", foreign_keys=[("organization_id", "organization", "id")],
+        {
+            "id": str,
+            "organization_id": str,
+            "name": str,
+            "kind": str,
+            "description": str,
+            "description_es": str,
+            "url": str,
+            "status": str,
+            **CURATED,
+        },
+        pk="id",
+        foreign_keys=[("organization_id", "organization", "id")],
     )
     db["phone"].create(
         {"id": str, "service_id": str, "number": str, "type": str, "description": str},
-        pk="id", foreign_keys=[("service_id", "service", "id")],
+        pk="id",
+        foreign_keys=[("service_id", "service", "id")],
     )
     db["location"].create(
-        {"id": str, "organization_id": str, "name": str, "location_type": str,
-         "confidential": int, "latitude": float, "longitude": float, **CURATED},
-        pk="id", foreign_keys=[("organization_id", "organization", "id")],
+        {
+            "id": str,
+            "organization_id": str,
+            "name": str,
+            "location_type": str,
+            "confidential": int,
+            "latitude": float,
+            "longitude": float,
+            **CURATED,
+        },
+        pk="id",
+        foreign_keys=[("organization_id", "organization", "id")],
     )
     db["address"].create(
         {"id": str, "location_id": str, "city": str, "state_province": str, "country": str},
-        pk="id", foreign_keys=[("location_id", "location", "id")],
+        pk="id",
+        foreign_keys=[("location_id", "location", "id")],
     )
     db["service_at_location"].create(
-        {"id": str, "service_id": str, "location_id": str}, pk="id",
+        {"id": str, "service_id": str, "location_id": str},
+        pk="id",
         foreign_keys=[("service_id", "service", "id"), ("location_id", "location", "id")],
     )
     db["schedule"].create(
-        {"id": str, "service_id": str, "description": str}, pk="id",
+        {"id": str, "service_id": str, "description": str},
+        pk="id",
         foreign_keys=[("service_id", "service", "id")],
     )
     db["service_area"].create(
-        {"id": str, "service_id": str, "name": str, "scope": str, "state": str,
-         "extent": str}, pk="id", foreign_keys=[("service_id", "service", "id")],
+        {"id": str, "service_id": str, "name": str, "scope": str, "state": str, "extent": str},
+        pk="id",
+        foreign_keys=[("service_id", "service", "id")],
     )
     db["language"].create(
-        {"id": str, "service_id": str, "code": str}, pk="id",
+        {"id": str, "service_id": str, "code": str},
+        pk="id",
         foreign_keys=[("service_id", "service", "id")],
     )
     db["taxonomy_term"].create(
@@ -60,7 +96,8 @@ def _v1(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db["attribute"].create(
-        {"id": str, "link_id": str, "link_type": str, "taxonomy_term_id": str}, pk="id",
+        {"id": str, "link_id": str, "link_type": str, "taxonomy_term_id": str},
+        pk="id",
         foreign_keys=[("taxonomy_term_id", "taxonomy_term", "id")],
     )
     db["rule"].create(
@@ -68,25 +105,56 @@ def _v1(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db["faq"].create(
-        {"id": str, "topic": str, "phrases_en": str, "phrases_es": str, "answer_en": str,
-         "answer_es": str, **CURATED}, pk="id",
+        {
+            "id": str,
+            "topic": str,
+            "phrases_en": str,
+            "phrases_es": str,
+            "answer_en": str,
+            "answer_es": str,
+            **CURATED,
+        },
+        pk="id",
     )
-    db["reply_template"].create(
-        {"key": str, "text_en": str, "text_es": str, **CURATED}, pk="key"
-    )
+    db["reply_template"].create({"key": str, "text_en": str, "text_es": str, **CURATED}, pk="key")
     db["partner"].create(
-        {"key": str, "name": str, "origins": str, "greeting": str, "default_lang": str,
-         "colors": str, "exit_url": str, "enabled": int}, pk="key",
+        {
+            "key": str,
+            "name": str,
+            "origins": str,
+            "greeting": str,
+            "default_lang": str,
+            "colors": str,
+            "exit_url": str,
+            "enabled": int,
+        },
+        pk="key",
     )
     db["staff_user"].create(
-        {"id": int, "username": str, "password_hash": str, "role": str, "failed": int,
-         "locked_until": float}, pk="id",
+        {
+            "id": int,
+            "username": str,
+            "password_hash": str,
+            "role": str,
+            "failed": int,
+            "locked_until": float,
+        },
+        pk="id",
     )
     # Audit log in the shape of HSDS's metadata table.
     db["metadata"].create(
-        {"id": int, "resource_id": str, "resource_type": str, "last_action_date": str,
-         "last_action_type": str, "field_name": str, "previous_value": str,
-         "replacement_value": str, "updated_by": str}, pk="id",
+        {
+            "id": int,
+            "resource_id": str,
+            "resource_type": str,
+            "last_action_date": str,
+            "last_action_type": str,
+            "field_name": str,
+            "previous_value": str,
+            "replacement_value": str,
+            "updated_by": str,
+        },
+        pk="id",
     )
     db["kb_revision"].create({"id": int, "n": int}, pk="id")
     db["kb_revision"].insert({"id": 1, "n": 0})

@@ -12,8 +12,17 @@ import zipcodes
 
 DATA = Path(__file__).parent / "data"
 DIRECTORY_TABLES = (
-    "attribute", "language", "service_area", "schedule", "phone", "service_at_location",
-    "address", "service", "location", "organization", "taxonomy_term",
+    "attribute",
+    "language",
+    "service_area",
+    "schedule",
+    "phone",
+    "service_at_location",
+    "address",
+    "service",
+    "location",
+    "organization",
+    "taxonomy_term",
 )
 BOT_TABLES = ("rule", "faq", "reply_template")
 
@@ -51,8 +60,10 @@ def _geocode(city: str, state: str) -> tuple[float | None, float | None]:
     found = zipcodes.filter_by(city=city, state=state)
     if not found:
         return None, None
-    return (sum(float(z["lat"]) for z in found) / len(found),
-            sum(float(z["long"]) for z in found) / len(found))
+    return (
+        sum(float(z["lat"]) for z in found) / len(found),
+        sum(float(z["long"]) for z in found) / len(found),
+    )
 
 
 def _slug(*parts: object) -> str:
@@ -66,35 +77,66 @@ def directory_rows(entries: list[dict]) -> dict[str, list[dict]]:
     for e in entries:
         sid, curated = e["id"], {"source": e["source"], "last_verified": str(e["last_verified"])}
         org_id = "org-" + e["organization"].lower().replace(" ", "-")
-        orgs.setdefault(org_id, {"id": org_id, "name": e["organization"], "description": "",
-                                 "url": e.get("url", ""), **curated})
+        orgs.setdefault(
+            org_id,
+            {
+                "id": org_id,
+                "name": e["organization"],
+                "description": "",
+                "url": e.get("url", ""),
+                **curated,
+            },
+        )
         summary = e.get("summary", {})
-        rows["service"].append({
-            "id": sid, "organization_id": org_id, "name": e["name"], "kind": e["kind"],
-            "description": summary.get("en", ""), "description_es": summary.get("es", ""),
-            "url": e.get("url", ""), "status": "active", **curated,
-        })
+        rows["service"].append(
+            {
+                "id": sid,
+                "organization_id": org_id,
+                "name": e["name"],
+                "kind": e["kind"],
+                "description": summary.get("en", ""),
+                "description_es": summary.get("es", ""),
+                "url": e.get("url", ""),
+                "status": "active",
+                **curated,
+            }
+        )
         for i, p in enumerate(e.get("phones") or []):
-            rows["phone"].append({
-                "id": _slug(sid, "phone", i), "service_id": sid,
-                "number": _e164(str(p["number"]), f"resources.yaml {sid}"),
-                "type": p.get("type", "voice"), "description": p.get("label", ""),
-            })
+            rows["phone"].append(
+                {
+                    "id": _slug(sid, "phone", i),
+                    "service_id": sid,
+                    "number": _e164(str(p["number"]), f"resources.yaml {sid}"),
+                    "type": p.get("type", "voice"),
+                    "description": p.get("label", ""),
+                }
+            )
         loc = e.get("location") or {}
         loc_id = _slug(sid, "location")
         lat, lon = loc.get("lat"), loc.get("lon")
         if lat is None and not loc.get("virtual"):
             lat, lon = _geocode(loc.get("city", ""), loc.get("state", ""))
-        rows["location"].append({
-            "id": loc_id, "organization_id": org_id, "name": e["name"],
-            "location_type": "virtual" if loc.get("virtual") else "physical",
-            "confidential": int(bool(loc.get("confidential"))),
-            "latitude": lat, "longitude": lon, **curated,
-        })
-        rows["address"].append({
-            "id": _slug(loc_id, "address"), "location_id": loc_id, "city": loc.get("city", ""),
-            "state_province": loc.get("state", ""), "country": "US",
-        })
+        rows["location"].append(
+            {
+                "id": loc_id,
+                "organization_id": org_id,
+                "name": e["name"],
+                "location_type": "virtual" if loc.get("virtual") else "physical",
+                "confidential": int(bool(loc.get("confidential"))),
+                "latitude": lat,
+                "longitude": lon,
+                **curated,
+            }
+        )
+        rows["address"].append(
+            {
+                "id": _slug(loc_id, "address"),
+                "location_id": loc_id,
+                "city": loc.get("city", ""),
+                "state_province": loc.get("state", ""),
+                "country": "US",
+            }
+        )
         rows["service_at_location"].append(
             {"id": _slug(sid, "at", loc_id), "service_id": sid, "location_id": loc_id}
         )
@@ -103,32 +145,47 @@ def directory_rows(entries: list[dict]) -> dict[str, list[dict]]:
                 {"id": _slug(sid, "schedule"), "service_id": sid, "description": e["hours"]}
             )
         area = e.get("area") or {"scope": "national"}
-        rows["service_area"].append({
-            "id": _slug(sid, "area"), "service_id": sid, "scope": area.get("scope", "national"),
-            "name": area.get("name", ""), "state": area.get("state", ""),
-            "extent": json.dumps(area.get("counties", [])),
-        })
+        rows["service_area"].append(
+            {
+                "id": _slug(sid, "area"),
+                "service_id": sid,
+                "scope": area.get("scope", "national"),
+                "name": area.get("name", ""),
+                "state": area.get("state", ""),
+                "extent": json.dumps(area.get("counties", [])),
+            }
+        )
         for code in e.get("languages") or []:
             rows["language"].append(
                 {"id": _slug(sid, "lang", code), "service_id": sid, "code": code}
             )
         for term in e.get("terms") or []:
-            rows["attribute"].append({
-                "id": _slug(sid, "term", term), "link_id": sid, "link_type": "service",
-                "taxonomy_term_id": term,
-            })
+            rows["attribute"].append(
+                {
+                    "id": _slug(sid, "term", term),
+                    "link_id": sid,
+                    "link_type": "service",
+                    "taxonomy_term_id": term,
+                }
+            )
     rows["organization"] = list(orgs.values())
     return rows
 
 
 def term_rows(terms: list[dict]) -> list[dict]:
     """taxonomy_term rows from terms.yaml."""
-    return [{
-        "id": t["id"], "name": t["name"]["en"], "name_es": t["name"].get("es", ""),
-        "words_en": json.dumps(t["words"].get("en", [])),
-        "words_es": json.dumps(t["words"].get("es", [])),
-        "source": t.get("source", "staff"), "last_verified": str(t.get("last_verified", "")),
-    } for t in terms]
+    return [
+        {
+            "id": t["id"],
+            "name": t["name"]["en"],
+            "name_es": t["name"].get("es", ""),
+            "words_en": json.dumps(t["words"].get("en", [])),
+            "words_es": json.dumps(t["words"].get("es", [])),
+            "source": t.get("source", "staff"),
+            "last_verified": str(t.get("last_verified", "")),
+        }
+        for t in terms
+    ]
 
 
 def rule_rows(groups: list[dict]) -> list[dict]:
@@ -136,31 +193,48 @@ def rule_rows(groups: list[dict]) -> list[dict]:
     rows = []
     for g in groups:
         for phrase in g["phrases"]:
-            rows.append({
-                "intent": g["intent"], "lang": g["lang"], "phrase": str(phrase),
-                "weight": float(g.get("weight", 1.0)), "source": g.get("source", "staff"),
-                "last_verified": str(g.get("last_verified", "2026-11-23")),
-            })
+            rows.append(
+                {
+                    "intent": g["intent"],
+                    "lang": g["lang"],
+                    "phrase": str(phrase),
+                    "weight": float(g.get("weight", 1.0)),
+                    "source": g.get("source", "staff"),
+                    "last_verified": str(g.get("last_verified", "2026-11-23")),
+                }
+            )
     return rows
 
 
 def faq_rows(faqs: list[dict]) -> list[dict]:
     """faq rows from faq.yaml."""
-    return [{
-        "id": f["id"], "topic": f.get("topic", ""),
-        "phrases_en": json.dumps(f["phrases"].get("en", [])),
-        "phrases_es": json.dumps(f["phrases"].get("es", [])),
-        "answer_en": f["answer"]["en"], "answer_es": f["answer"].get("es", ""),
-        "source": f["source"], "last_verified": str(f["last_verified"]),
-    } for f in faqs]
+    return [
+        {
+            "id": f["id"],
+            "topic": f.get("topic", ""),
+            "phrases_en": json.dumps(f["phrases"].get("en", [])),
+            "phrases_es": json.dumps(f["phrases"].get("es", [])),
+            "answer_en": f["answer"]["en"],
+            "answer_es": f["answer"].get("es", ""),
+            "source": f["source"],
+            "last_verified": str(f["last_verified"]),
+        }
+        for f in faqs
+    ]
 
 
 def template_rows(templates: dict) -> list[dict]:
     """reply_template rows from templates.yaml."""
-    return [{
-        "key": key, "text_en": texts["en"], "text_es": texts.get("es", ""),
-        "source": "staff", "last_verified": "2026-11-23",
-    } for key, texts in templates.items()]
+    return [
+        {
+            "key": key,
+            "text_en": texts["en"],
+            "text_es": texts.get("es", ""),
+            "source": "staff",
+            "last_verified": "2026-11-23",
+        }
+        for key, texts in templates.items()
+    ]
 
 
 def curated_rows(data_dir: Path = DATA) -> dict[str, list[dict]]:
@@ -176,7 +250,9 @@ def curated_rows(data_dir: Path = DATA) -> dict[str, list[dict]]:
     known = {t["id"] for t in rows["taxonomy_term"]}
     for a in rows["attribute"]:
         if a["taxonomy_term_id"] not in known:
-            raise SeedError(f"resources.yaml {a['link_id']}: unknown term {a['taxonomy_term_id']!r}")
+            raise SeedError(
+                f"resources.yaml {a['link_id']}: unknown term {a['taxonomy_term_id']!r}"
+            )
     return rows
 
 

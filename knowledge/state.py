@@ -46,9 +46,7 @@ def opted_out(db: sqlite_utils.Database, key: str) -> bool:
 def set_opted_out(db: sqlite_utils.Database, key: str, value: bool, now: float) -> None:
     """Record an opt-out (True) or an opt-in (False)."""
     with db.atomic():
-        db["subscriber"].upsert(
-            {"key": key, "opted_out": int(value), "updated_at": now}, pk="key"
-        )
+        db["subscriber"].upsert({"key": key, "opted_out": int(value), "updated_at": now}, pk="key")
 
 
 def forget_expired(db: sqlite_utils.Database, before: float) -> int:

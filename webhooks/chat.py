@@ -45,7 +45,7 @@ def _validate(data: object) -> str | None:
     if len(message) > MAX_MESSAGE:
         return f"message must be at most {MAX_MESSAGE} characters."
     if "lang" in data and data["lang"] not in LANGS:
-        return "lang must be \"en\" or \"es\" when given."
+        return 'lang must be "en" or "es" when given.'
     return None
 
 
@@ -57,13 +57,15 @@ def api_chat():
     if problem:
         return _bad(problem)
     reply = turn("chat", session_key("chat", data["session_id"]), data["message"], data.get("lang"))
-    return jsonify({
-        "session_id": data["session_id"],
-        "reply": reply.text,
-        "intent": reply.intent,
-        "lang": reply.lang,
-        "resources": [resource_json(s, reply.lang) for s in reply.resources],
-    })
+    return jsonify(
+        {
+            "session_id": data["session_id"],
+            "reply": reply.text,
+            "intent": reply.intent,
+            "lang": reply.lang,
+            "resources": [resource_json(s, reply.lang) for s in reply.resources],
+        }
+    )
 
 
 @bp.errorhandler(413)

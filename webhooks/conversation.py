@@ -25,7 +25,11 @@ def turn(channel: str, key: str, text: str, lang_hint: str | None = None) -> Rep
     db = get_db()
     session = state.load_session(db, key)
     reply = respond(
-        text, session, knowledge(), channel=channel, lang_hint=lang_hint,
+        text,
+        session,
+        knowledge(),
+        channel=channel,
+        lang_hint=lang_hint,
         program=current_app.config["PROGRAM_NAME"],
     )
     state.save_session(db, key, session)

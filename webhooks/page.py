@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-bp = Blueprint("page", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static/chat")
+bp = Blueprint(
+    "page",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/chat",
+)
 
 
 @bp.get("/")
