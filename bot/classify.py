@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot import faq as faq_index
-from bot.cues import about_other, minor_age, third_person_age
+from bot.cues import about_other, minor_age, who
 from bot.language import detect
 from bot.match import Hit, best_hits, compile_phrase, find
 from bot.normalize import tokens
@@ -75,22 +75,13 @@ def _strength(rule: Rule, hit: Hit) -> float:
 
 
 def _subject(words: list[str], hit: Hit, phrase: str) -> str:
-    """'self', 'other' or '': who a situation is about, from the phrase or nearby words."""
+    """'self' or 'other' when the phrase itself says who ("sells me", "took her passport")."""
     own = compile_phrase(phrase).words
-    if any(w in SELF_WORDS for w in own):
-        return "self"
-    if about_other(list(own)):
-        return "other"
     after = words[hit.end : hit.end + 1]
-    if after and after[0] in {"me", "us"}:
+    if any(w in SELF_WORDS for w in own) or after in (["me"], ["us"]):
         return "self"
-    if after and after[0] in {"her", "him", "them"}:
+    if about_other(own) or after in (["her"], ["him"], ["them"]):
         return "other"
-    for word in reversed(words[max(0, hit.start - 5) : hit.start]):
-        if word in SELF_WORDS:
-            return "self"
-        if about_other([word]):
-            return "other"
     return ""
 
 
@@ -138,8 +129,8 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
         strength = _strength(rule, hit)
         label = rule.intent
         if label == SITUATION:
-            who = _subject(words, hit, rule.phrase)
-            situation[who] = max(situation[who], strength)
+            subject = _subject(words, hit, rule.phrase)
+            situation[subject] = max(situation[subject], strength)
         if strength > scores.get(label, 0.0):
             scores[label] = strength
             best_rule[label] = rule.phrase
@@ -152,11 +143,10 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
         return reading
 
     # Who the situation is about: the writer (get_help) or someone else (report_tip).
-    writer = any(w in SELF_WORDS for w in words) or scores.get("get_help", 0) >= THRESHOLD
-    others = about_other(words) or third_person_age(numbered)
+    own, other = who(words, numbered)
     unplaced = situation.pop("")
     if unplaced:
-        if others and not writer or previous == "report_tip":
+        if other > own or previous == "report_tip":
             situation["other"] = max(situation["other"], unplaced)
         else:
             situation["self"] = max(situation["self"], unplaced)

@@ -1,102 +1,54 @@
-"""Cues in a message: a minor's age, who the message is about."""
+"""Cues in a message: a minor's age, and who the situation is happening to."""
 
 from __future__ import annotations
 
 import re
 
+_UNITS = r"(?! (?:dollars|bucks|minutes|hours|days|weeks|months|miles|times|am|pm|main|st))"
 # "i am 15", "15 years old", "she is 13", "tengo 15 anos", "age 16", "a 16 year old".
 _AGE_PATTERNS = [
-    r"\b(?:i am|iam|am) (?:only |just |a )?(\d{1,2})\b"
-    r"(?! (?:dollars|minutes|hours|days|weeks|months|miles|times|am|pm))",
+    r"\b(?:i am|iam|am) (?:only |just |a )?(\d{1,2})\b" + _UNITS,
     r"\b(\d{1,2}) (?:years?|yrs?) old\b",
     r"\b(\d{1,2}) year\b",
     r"\b(?:age|aged|edad de|de edad) (\d{1,2})\b",
-    r"\b(?:she|he|they) (?:is|are) (?:only |just )?(\d{1,2})\b",
-    r"\b(?:tengo|tiene|tienen) (\d{1,2})\b",
+    r"\b(?:is|are|was) (?:only |just )?(\d{1,2})(?=$| and| but| so| she| he| they| years)",
+    r"\b(?:tengo|tiene|tienen) (\d{1,2})\b" + _UNITS,
     r"\b(\d{1,2}) anos\b",
     r"\b(?:grade|grado) (\d{1,2})\b",
 ]
-_OTHER_WORDS = {
-    "she",
-    "he",
-    "her",
-    "him",
-    "hers",
-    "his",
-    "they",
-    "them",
-    "their",
-    "someone",
-    "somebody",
-    "friend",
-    "friends",
-    "sister",
-    "brother",
-    "cousin",
-    "neighbor",
-    "neighbour",
-    "neighbors",
-    "coworker",
-    "coworkers",
-    "classmate",
-    "student",
-    "students",
-    "girl",
-    "girls",
-    "boy",
-    "boys",
-    "woman",
-    "women",
-    "man",
-    "men",
-    "kid",
-    "kids",
-    "child",
-    "children",
-    "workers",
-    "people",
-    "person",
-    "daughter",
-    "son",
-    "niece",
-    "nephew",
-    "ella",
-    "ellas",
-    "ellos",
-    "alguien",
-    "amiga",
-    "amigo",
-    "hermana",
-    "hermano",
-    "prima",
-    "primo",
-    "vecina",
-    "vecino",
-    "vecinos",
-    "companera",
-    "companero",
-    "hija",
-    "hijo",
-    "trabajadores",
-    "personas",
-    "nina",
-    "nino",
-    "chica",
-    "chico",
-    "mujer",
-    "mujeres",
-    "muchacha",
-    "muchacho",
-}
+_THIRD_PERSON_AGE = re.compile(
+    r"\b(?:a|an|the|this|that|un|una) (\d{1,2}) (?:years? old|year|anos?)\b"
+    r"|\b(?!am\b)(?:is|are|was) (?:only |just )?(\d{1,2})(?=$| and| but| so| years)"
+    r"|\btiene (\d{1,2})\b"
+)
+
+# People a writer may be worried about (the possible victim, not the exploiter).
+OTHER_PEOPLE = set(
+    """
+    friend friends sister sisters brother brothers cousin cousins neighbor neighbors neighbour
+    neighbours coworker coworkers classmate classmates student students girl girls boy boys
+    woman women kid kids child children worker workers people person daughter son niece
+    nephew someone somebody teen teens teenager lady ladies guy guys employees roommate
+    amiga amigas amigo amigos hermana hermano prima primo vecina vecino vecinos companera
+    companero hija hijo nina nino ninas ninos chica chicas chico mujer mujeres muchacha
+    muchacho trabajadores trabajadoras personas alguien sobrina sobrino
+    """.split()
+)
+# Words after "i" that make the writer a witness, not the person it is happening to.
+_WITNESS_VERBS = set(
+    """
+    think thought saw see seen noticed notice suspect heard hear believe know knew worry
+    worried guess feel wonder met want creo vi veo sospecho escuche oi se pienso
+    """.split()
+)
+_OBJECT_SELF = {"me", "myself", "us", "we"}
+_OBJECT_OTHER = {"her", "him", "them", "la", "lo", "las", "los", "les", "le"}
+_FIRST_PERSON_VERBS = {"estoy", "soy", "tengo", "trabajo", "vivo", "debo", "puedo", "quiero"}
 
 
 def ages(normalized: str) -> list[int]:
     """Ages mentioned in a normalised message."""
-    found = []
-    for pattern in _AGE_PATTERNS:
-        for m in re.finditer(pattern, normalized):
-            found.append(int(m.group(1)))
-    return found
+    return [int(m.group(1)) for p in _AGE_PATTERNS for m in re.finditer(p, normalized)]
 
 
 def minor_age(normalized: str) -> bool:
@@ -104,18 +56,39 @@ def minor_age(normalized: str) -> bool:
     return any(4 <= a < 18 for a in ages(normalized))
 
 
-def about_other(words: list[str]) -> bool:
-    """True when the writer talks about someone else."""
-    return any(w in _OTHER_WORDS for w in words)
-
-
-_THIRD_PERSON_AGE = re.compile(
-    r"\b(?:a|an|the|this|that|un|una) (\d{1,2}) (?:years? old|year|anos?)\b"
-    r"|\b(?:she|he|they) (?:is|are) (?:only |just )?(\d{1,2})\b"
-    r"|\btiene (\d{1,2})\b"
-)
-
-
 def third_person_age(normalized: str) -> bool:
     """True when an age is given for someone other than the writer ("a 16 year old")."""
     return bool(_THIRD_PERSON_AGE.search(normalized))
+
+
+def about_other(words: list[str] | tuple[str, ...]) -> bool:
+    """True when the words name someone else who may be affected (friend, workers, hija)."""
+    return any(w in OTHER_PEOPLE for w in words)
+
+
+def who(words: list[str], normalized: str) -> tuple[int, int]:
+    """Evidence that the situation is the writer's own, and that it is someone else's."""
+    own = other = 0
+    for i, word in enumerate(words):
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if word in _OBJECT_SELF:
+            own += 1
+        elif word in ("i", "yo"):
+            if after in _WITNESS_VERBS:
+                other += 1
+            elif after:
+                own += 1
+        elif word in ("my", "mi", "mis"):
+            if after in OTHER_PEOPLE:
+                other += 1
+            else:
+                own += 1  # my boss, my passport, mi patron
+        elif word in _FIRST_PERSON_VERBS:
+            own += 1
+        elif word in OTHER_PEOPLE:
+            other += 1
+        elif word in _OBJECT_OTHER and i > 0:
+            other += 1
+    if third_person_age(normalized):
+        other += 1
+    return own, other

@@ -1,0 +1,216 @@
+"""What the engine reads in a message: every intent, the safety overlays, negation, language.
+
+These call the engine directly with a snapshot of a real SQLite knowledge base.
+"""
+
+import re
+
+import pytest
+
+from bot.classify import classify
+from bot.engine import respond
+from bot.types import Session
+from knowledge import db, queries
+
+HOTLINE = "8883737888"
+CARELINE = "8008422288"
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    path = tmp_path_factory.mktemp("kb") / "bot.db"
+    db.prepare(path)
+    return queries.load(db.connect(path))
+
+
+def answer(kb, text, channel="chat"):
+    return respond(text, Session(), kb, channel=channel)
+
+
+def digits(text):
+    return re.sub(r"\D", "", text)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "he has a knife and says hes gonna kill me",
+        "HELP IM LOCKED IN A ROOM",
+        "they locked me in the basement rn",
+        "my pimp is outside the door and he has a gun",
+        "im scared for my life, hes coming back tonight",
+        "theyre beating me",
+        "i'm being held against my will",
+        "me tiene encerrada y tengo miedo",
+        "mi jefe tiene una pistola y me amenaza",
+        "me van a matar ayuda",
+        "estoy atrapada en un cuarto",
+    ],
+)
+def test_immediate_danger_starts_with_911(kb, message):
+    reply = answer(kb, message)
+    assert reply.intent == "emergency"
+    assert reply.text.lstrip().lower().startswith(("if you are in danger now, call 911", "si está"))
+    assert "911" in reply.text.split(".")[0]
+    assert HOTLINE in digits(reply.text)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i ned help my boss took my passport",
+        "my employer took my papers and says i owe him money",
+        "i work 7 days and they dont pay me",
+        "my bf makes me sleep with guys for money",
+        "i want to get out of the life",
+        "they threaten to call immigration if i quit",
+        "how do i get away from my pimp",
+        "plz help me",
+        "no me pagan y el patron se quedo con mi pasaporte",
+        "me obligan a trabajar sin pago",
+        "necesito ayuda por favor",
+        "quiero salir de esto, tengo miedo",
+    ],
+)
+def test_own_situation_gets_the_hotline(kb, message):
+    reply = answer(kb, message)
+    assert reply.intent == "get_help"
+    assert HOTLINE in digits(reply.text) and "233733" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message, intent",
+    [
+        ("im 15 and a guy makes me do stuff for money", "get_help"),
+        ("im fifteen and my bf sells me to his friends", "get_help"),
+        ("i am 16 and they make me have sex with men", "get_help"),
+        ("tengo 14 años y me obligan a estar con hombres por dinero", "get_help"),
+        ("my neighbor is 13 and her mom sells her", "report_tip"),
+        ("a 16 year old girl at school is being sold online", "report_tip"),
+        ("im 17 and he has a gun and wont let me leave", "emergency"),
+    ],
+)
+def test_a_minor_being_exploited_gets_the_careline(kb, message, intent):
+    reply = answer(kb, message)
+    assert reply.intent == intent
+    assert CARELINE in digits(reply.text)
+    assert HOTLINE in digits(reply.text)
+    if intent == "emergency":
+        assert reply.text.index("911") < reply.text.index("1-800-842-2288")
+    else:
+        assert reply.text.index("1-800-842-2288") < reply.text.index("1-888-373-7888")
+
+
+def test_an_adult_gets_no_careline(kb):
+    reply = answer(kb, "im 25 and my boss keeps my passport")
+    assert reply.intent == "get_help"
+    assert CARELINE not in digits(reply.text)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i want to report a massage place that seems off",
+        "theres girls living in the back of the nail salon, they never leave",
+        "my friend's boyfriend is selling her",
+        "i think my neighbors are forced to work for no pay",
+        "can i report something anonymously",
+        "quiero denunciar a un restaurante, los trabajadores viven ahi y no les pagan",
+        "I don't need help, I want to report something",
+    ],
+)
+def test_someone_elses_situation_is_a_tip(kb, message):
+    reply = answer(kb, message)
+    assert reply.intent == "report_tip"
+    assert HOTLINE in digits(reply.text)
+
+
+@pytest.mark.parametrize(
+    "message, phone",
+    [
+        ("i need a lawyer", "2033881720"),
+        ("immigration attorney", "2033881720"),
+        ("necesito un abogado", "2033881720"),
+        ("love146 number", "2037724420"),
+        ("programs for teens who were trafficked", "2037724420"),
+    ],
+)
+def test_service_requests_name_the_service(kb, message, phone):
+    reply = answer(kb, message)
+    assert reply.intent == "find_services"
+    assert phone in digits(reply.text)
+    assert HOTLINE in digits(reply.text)
+
+
+@pytest.mark.parametrize("message", ["resources", "find services near me", "busco servicios"])
+def test_a_general_service_request_asks_where_the_person_is(kb, message):
+    session = Session()
+    reply = respond(message, session, kb)
+    assert reply.intent == "find_services"
+    assert "ZIP" in reply.text or "código postal" in reply.text
+    assert session.awaiting == "location"
+    assert HOTLINE in digits(reply.text)
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("what is human trafficking", r"forc|fraud|coerc"),
+        ("whats the difference between sex and labor trafficking", r"labor|labour"),
+        ("wat is dmst", r"under 18|minor"),
+        ("what is HART", r"(?i)response team"),
+        ("is it confidential", r"(?i)confidential"),
+        ("what languages", r"200"),
+        ("how many people contacted the hotline from CT in 2021", r"170"),
+        ("wisconsin statistics", r"390"),
+        ("que es la trata de personas", r"fuerza|fraude|coerc"),
+        ("what are the connecticut laws on trafficking", r"53a-192a"),
+    ],
+)
+def test_general_questions_get_an_answer(kb, message, expected):
+    reply = answer(kb, message)
+    assert reply.intent == "info"
+    assert re.search(expected, reply.text), reply.text
+
+
+@pytest.mark.parametrize("message", ["hello", "hola", "thanks!", "asdfgh", "what time is it", "😂"])
+def test_small_talk_and_noise_still_name_the_hotline(kb, message):
+    reply = answer(kb, message)
+    assert reply.intent == "unknown"
+    assert HOTLINE in digits(reply.text)
+
+
+@pytest.mark.parametrize(
+    "message, lang",
+    [
+        ("necesito ayuda", "es"),
+        ("qué es la trata de personas", "es"),
+        ("mi jefe no me paga", "es"),
+        ("i need help", "en"),
+        ("what is trafficking", "en"),
+    ],
+)
+def test_the_reply_is_in_the_language_of_the_message(kb, message, lang):
+    assert answer(kb, message).lang == lang
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["please make it stop", "stop hurting me", "how do i make him stop", "i want it to stop"],
+)
+def test_stop_inside_a_sentence_is_not_an_opt_out(kb, message):
+    reply = answer(kb, message, channel="sms")
+    assert reply.intent != "opt_out"
+    assert HOTLINE in digits(reply.text) or "911" in reply.text
+
+
+def test_negated_danger_is_not_an_emergency_but_still_gets_help(kb):
+    reply = answer(kb, "im not in danger right now but my boss keeps my passport")
+    assert reply.intent == "get_help"
+    assert "911" in reply.text
+
+
+def test_rules_are_read_from_the_knowledge_base(kb):
+    reading = classify("i ned hlp", kb)
+    assert reading.intent == "get_help"
+    assert reading.rule  # the rule that decided, for the staff preview
