@@ -85,9 +85,7 @@ def who(words: list[str], normalized: str) -> tuple[int, int]:
                 own += 1  # my boss, my passport, mi patron
         elif word in _FIRST_PERSON_VERBS:
             own += 1
-        elif word in OTHER_PEOPLE:
-            other += 1
-        elif word in _OBJECT_OTHER and i > 0:
+        elif word in OTHER_PEOPLE or word in _OBJECT_OTHER and i > 0:
             other += 1
     if third_person_age(normalized):
         other += 1
