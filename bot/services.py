@@ -6,6 +6,7 @@ from bot.location import Place, miles
 from bot.types import Service
 
 REFERRAL_KINDS = ("directory", "program")
+HOME_STATE = "CT"  # where the bot is deployed: its services come first when no place is known
 
 
 def covers(service: Service, place: Place | None) -> bool:
@@ -37,15 +38,21 @@ def choose(
     def rank(s: Service) -> tuple:
         shared = len(set(terms) & set(s.terms)) if terms else 0
         local = covers(s, place)
-        home = place is not None and s.state == place.state
-        return (not local, -shared, not home, _distance(s, place), s.name)
+        home = s.state == (place.state if place else HOME_STATE) or s.scope == "national"
+        return (not local, -shared, s.kind != "directory", not home, _distance(s, place), s.name)
 
     ranked = sorted(candidates, key=rank)
     if place is not None:
         ranked = [s for s in ranked if covers(s, place)] or [
             s for s in ranked if _distance(s, place) < 60
         ]
-    return ranked[:limit]
+    # One line per number: a program reached on its organisation's line is not listed twice.
+    chosen, numbers = [], set()
+    for service in ranked:
+        if service.phones[0].number not in numbers:
+            chosen.append(service)
+            numbers.add(service.phones[0].number)
+    return chosen[:limit]
 
 
 def has_local_options(services: list[Service], terms: list[str]) -> bool:
