@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot import faq as faq_index
 from bot.cues import about_other, minor_age, who
 from bot.language import detect
+from bot.location import find_place
 from bot.match import Hit, best_hits, compile_phrase, find
 from bot.normalize import tokens
 from bot.types import Knowledge, Rule
@@ -17,6 +18,7 @@ MINOR = "minor"  # words that say a child is involved
 GREETING = "greeting"
 THANKS = "thanks"
 THRESHOLD = 0.75
+DESCRIBED = 0.9  # a bare "trafficking" names the topic; it does not describe a situation
 PRIORITY = ("get_help", "report_tip", "find_services", "info", "unknown")
 SELF_WORDS = {"i", "me", "my", "myself", "am", "yo", "estoy", "soy", "mi", "mis", "us", "we"}
 GENERIC_TERMS = {"hotline", "crisis", "report"}  # categories that do not name a service need
@@ -63,6 +65,7 @@ class Reading:
     faq: str = ""
     named: list[str] = field(default_factory=list)  # services the message names
     terms: list[str] = field(default_factory=list)
+    situation: bool = False  # signs of trafficking were described
     small_talk: str = ""  # "greeting" or "thanks" when that is all the message is
     words: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)  # every label's score, for preview
@@ -78,6 +81,9 @@ def _subject(words: list[str], hit: Hit, phrase: str) -> str:
     """'self' or 'other' when the phrase itself says who ("sells me", "took her passport")."""
     own = compile_phrase(phrase).words
     after = words[hit.end : hit.end + 1]
+    span = words[hit.start : hit.end]  # what matched, including words skipped inside it
+    if about_other(span) or any(w in ("her", "him", "them") for w in span):
+        return "other"
     if any(w in SELF_WORDS for w in own) or after in (["me"], ["us"]):
         return "self"
     if about_other(own) or after in (["her"], ["him"], ["them"]):
@@ -88,6 +94,7 @@ def _subject(words: list[str], hit: Hit, phrase: str) -> str:
 def _named(kb: Knowledge, words: list[str]) -> list[str]:
     """Services the message names outright ("love146 phone", "kids in crisis")."""
     found = []
+    words = [*words, *(a + b for a, b in zip(words, words[1:], strict=False))]  # "love 146"
     for service in kb.services:
         if service.kind not in ("directory", "program"):
             continue
@@ -111,14 +118,13 @@ def _terms(kb: Knowledge, words: list[str]) -> list[tuple[str, float]]:
     return sorted(found, key=lambda t: -t[1])
 
 
-def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
-    """Read one message against the knowledge base's rules, FAQ and categories.
+def is_question(words: list[str], text: str) -> bool:
+    """True for a general question ("what is ...", "can a minor ...", "...?")."""
+    return bool(words) and (words[0] in QUESTION_STARTS or text.rstrip().endswith("?"))
 
-    previous is the intent of the conversation's last turn: a situation described right
-    after "I want to report something" is a tip.
-    """
-    words = tokens(text)
-    numbered = " ".join(tokens(text, numbers=True))
+
+def _rule_scores(kb: Knowledge, words: list[str]):
+    """Each label's best rule strength and phrase, and situation strength by subject."""
     scores: dict[str, float] = {}
     best_rule: dict[str, str] = {}
     situation = {"self": 0.0, "other": 0.0, "": 0.0}
@@ -127,22 +133,19 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
         if not hit or hit.negated:
             continue
         strength = _strength(rule, hit)
-        label = rule.intent
-        if label == SITUATION:
+        if rule.intent == SITUATION:
             subject = _subject(words, hit, rule.phrase)
             situation[subject] = max(situation[subject], strength)
-        if strength > scores.get(label, 0.0):
-            scores[label] = strength
-            best_rule[label] = rule.phrase
+        if strength > scores.get(rule.intent, 0.0):
+            scores[rule.intent] = strength
+            best_rule[rule.intent] = rule.phrase
+    return scores, best_rule, situation
 
-    reading = Reading("unknown", detect(words), words=words, scores=scores)
-    reading.minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD
-    if scores.get("emergency", 0) >= THRESHOLD:
-        reading.intent, reading.score = "emergency", scores["emergency"]
-        reading.rule = best_rule["emergency"]
-        return reading
 
-    # Who the situation is about: the writer (get_help) or someone else (report_tip).
+def _place_situation(
+    situation: dict, words: list[str], numbered: str, previous: str, question: bool
+) -> None:
+    """Decide whose situation the unplaced signs describe, in place."""
     own, other = who(words, numbered)
     unplaced = situation.pop("")
     if unplaced:
@@ -152,11 +155,36 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
             situation["self"] = max(situation["self"], unplaced)
     if previous == "report_tip" and situation["self"] and not situation["other"]:
         situation["other"], situation["self"] = situation["self"], 0.0
+    if question and own == 0 and "my" not in words and "mi" not in words:
+        # "what are signs someone is being trafficked": a question about situations
+        for key in situation:
+            situation[key] *= 0.5
+
+
+def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
+    """Read one message against the knowledge base's rules, FAQ and categories.
+
+    previous is the intent of the conversation's last turn: a situation described right
+    after "I want to report something" is a tip.
+    """
+    words = tokens(text)
+    numbered = " ".join(tokens(text, numbers=True))
+    scores, best_rule, situation = _rule_scores(kb, words)
+    reading = Reading("unknown", detect(words), words=words, scores=scores)
+    reading.minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD
+    if scores.get("emergency", 0) >= THRESHOLD:
+        reading.intent, reading.score = "emergency", scores["emergency"]
+        reading.rule = best_rule["emergency"]
+        return reading
+
+    question = is_question(words, text)
+    _place_situation(situation, words, numbered, previous, question)
+    reading.situation = max(situation.values()) >= DESCRIBED
     if situation["self"] > scores.get("get_help", 0):
         scores["get_help"], best_rule["get_help"] = situation["self"], best_rule[SITUATION]
     if situation["other"] >= THRESHOLD and situation["self"] < THRESHOLD:
         # Someone else's situation is a tip, even when the writer also asks for help.
-        top = max(situation["other"], scores.get("get_help", 0))
+        top = max(situation["other"], scores.get("get_help", 0)) + 0.05
         if top > scores.get("report_tip", 0):
             scores["report_tip"], best_rule["report_tip"] = top, best_rule[SITUATION]
 
@@ -164,19 +192,34 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
     if reading.named:
         scores["find_services"] = max(scores.get("find_services", 0), 1.0)
         best_rule.setdefault("find_services", reading.named[0])
-    question = bool(words) and (words[0] in QUESTION_STARTS or text.rstrip().endswith("?"))
+    place = find_place(text, fuzzy=False) is not None
     terms = _terms(kb, words)
     reading.terms = [t for t, _ in terms]
     specific = [(t, s) for t, s in terms if t not in GENERIC_TERMS]
     if terms:
         term_strength = specific[0][1] + 0.1 * (len(specific) - 1) if specific else 0.7
-        if situation["self"] < THRESHOLD and specific:
+        asked = (
+            scores.get("find_services")
+            or scores.get("get_help", 0) >= THRESHOLD
+            or question
+            or len(words) <= 3
+            or place
+        )
+        if reading.situation and not scores.get("find_services"):
+            term_strength = 0.0  # "her boss took her passport": a situation, not a request
+        elif specific and asked:
             term_strength += 0.15  # "ayuda legal": the category is the need
-        if question and not scores.get("find_services"):
-            term_strength -= 0.3  # "can kids be charged ...": a topic, not a request
+        elif not asked:
+            term_strength -= 0.15  # "a girl at the motel ...": a word, not a request
         old = scores.get("find_services", 0)
         scores["find_services"] = max(old, term_strength) + (0.2 if old and specific else 0)
         best_rule.setdefault("find_services", terms[0][0])
+    if not reading.situation and place:
+        # "any help in hartford county": help somewhere is a search for services there
+        request = max(scores.get("get_help", 0), scores.get("find_services", 0))
+        if request >= THRESHOLD:
+            scores["find_services"] = request + 0.1
+            best_rule.setdefault("find_services", "place")
 
     faq_id, faq_strength, faq_why = faq_index.index(kb).best(words, question)
     if faq_id and faq_strength >= 0.5:

@@ -15,9 +15,14 @@ _AGE_PATTERNS = [
     r"\b(?:tengo|tiene|tienen) (\d{1,2})\b" + _UNITS,
     r"\b(\d{1,2}) anos\b",
     r"\b(?:grade|grado) (\d{1,2})\b",
+    r"\b(?:looks?|looked|looking|about|around|maybe|barely|both|only|aged?|parece)"
+    r" (?:about |like |around |maybe |only |de )?(\d{1,2})\b" + _UNITS,
+    r"\b(?:girl|boy|student|kid|child|daughter|son|sister|brother|niece|nephew|friend|teen"
+    r"|sobrina|sobrino|hija|hijo|nina|nino|chica|chico|hermana|hermano)s? (\d{1,2})\b" + _UNITS,
 ]
 _THIRD_PERSON_AGE = re.compile(
     r"\b(?:a|an|the|this|that|un|una) (\d{1,2}) (?:years? old|year|anos?)\b"
+    r"|\b(?:looks?|looked|parece) (?:about |like |around |de )?(\d{1,2})\b"
     r"|\b(?!am\b)(?:is|are|was) (?:only |just )?(\d{1,2})(?=$| and| but| so| years)"
     r"|\btiene (\d{1,2})\b"
 )
@@ -31,17 +36,25 @@ OTHER_PEOPLE = set(
     nephew someone somebody teen teens teenager lady ladies guy guys employees roommate
     amiga amigas amigo amigos hermana hermano prima primo vecina vecino vecinos companera
     companero hija hijo nina nino ninas ninos chica chicas chico mujer mujeres muchacha
-    muchacho trabajadores trabajadoras personas alguien sobrina sobrino
+    muchacho trabajadores trabajadoras personas alguien sobrina sobrino patient patients
+    client clients customer customers tenant tenants employee nanny paciente cliente sons
+    daughters nieces nephews cousins hijas hijos sobrinas sobrinos primas primos
     """.split()
 )
 # Words after "i" that make the writer a witness, not the person it is happening to.
 _WITNESS_VERBS = set(
     """
     think thought saw see seen noticed notice suspect heard hear believe know knew worry
-    worried guess feel wonder met want creo vi veo sospecho escuche oi se pienso
+    worried guess feel wonder met creo vi veo sospecho escuche oi se pienso
     """.split()
 )
 _OBJECT_SELF = {"me", "myself", "us", "we"}
+_TELLING = {"told", "tells", "asked", "texted", "showed", "dijo", "conto", "pidio"}
+# "she is being forced": she is the one it is happening to, not the one doing it.
+_VICTIM_SUBJECT = re.compile(
+    r"\b(?:she|he|they) (?:is|are|was|were|has|have|gets|got) (?:being |been |to |not )?"
+    r"(?:forced|made|sold|trafficked|paid|allowed|locked|kept|being|working|scared)"
+)
 _OBJECT_OTHER = {"her", "him", "them", "la", "lo", "las", "los", "les", "le"}
 _FIRST_PERSON_VERBS = {"estoy", "soy", "tengo", "trabajo", "vivo", "debo", "puedo", "quiero"}
 
@@ -71,7 +84,10 @@ def who(words: list[str], normalized: str) -> tuple[int, int]:
     own = other = 0
     for i, word in enumerate(words):
         after = words[i + 1] if i + 1 < len(words) else ""
-        if word in _OBJECT_SELF:
+        before = words[i - 1] if i else ""
+        if word == "me" and before in _TELLING:
+            other += 1  # "a patient told me ...": the writer is the one being told
+        elif word in _OBJECT_SELF:
             own += 1
         elif word in ("i", "yo"):
             if after in _WITNESS_VERBS:
@@ -89,4 +105,5 @@ def who(words: list[str], normalized: str) -> tuple[int, int]:
             other += 1
     if third_person_age(normalized):
         other += 1
+    other += len(_VICTIM_SUBJECT.findall(normalized))
     return own, other

@@ -10,7 +10,7 @@ from bot.keywords import keyword
 from bot.language import switch_request
 from bot.location import Place, find_place
 from bot.normalize import normalize
-from bot.services import choose, has_local_options
+from bot.services import choose
 from bot.sms import fits, paginate, to_gsm7
 from bot.types import Knowledge, Reply, Service, Session
 
@@ -55,11 +55,9 @@ def _services_reply(
     if place is None and not chosen:
         session.awaiting, session.pending_term = "location", terms[0]
         return compose.render(kb, "ask_location", lang), []
-    if place is None and has_local_options(kb.services, terms):
-        # Answer now, and let a town or ZIP in the next message narrow it down.
-        session.awaiting, session.pending_term = "location", terms[0]
-    else:
-        session.awaiting, session.pending_term = "", ""
+    # Answer now, and let a town or ZIP in the next message narrow it down.
+    session.awaiting = "location" if place is None else ""
+    session.pending_term = terms[0] if terms else ""
     return compose.services_text(kb, lang, chosen, place), chosen
 
 
@@ -67,8 +65,10 @@ def _answer(
     kb: Knowledge, reading: Reading, session: Session, lang: str, channel: str, program: str
 ) -> tuple[str, list[Service]]:
     """The reply text and the services it names, for a classified message."""
-    intent, minor = reading.intent, reading.minor
-    child = minor and intent in ("emergency", "get_help", "report_tip")
+    intent = reading.intent
+    child = reading.minor and (
+        intent in ("emergency", "get_help", "report_tip") or reading.situation
+    )
     safety = _safety_resources(kb, intent, child)
     if intent in ("emergency", "get_help", "report_tip"):
         key = intent + ("_child" if child else "")
@@ -76,6 +76,8 @@ def _answer(
     if intent == "find_services":
         place = find_place(" ".join(reading.words))
         text, chosen = _services_reply(kb, reading, session, lang, place)
+        if child:  # "mentor for my 15yo who was exploited": the Careline comes first
+            text = compose.render(kb, "child_line", lang) + "\n" + text
         return text, chosen + safety
     if intent == "info":
         faq = next((f for f in kb.faqs if f.id == reading.faq), None)
@@ -157,6 +159,8 @@ def _reply(
 
     reading = classify(text, kb, previous=session.last_intent)
     lang = reading.lang or lang_hint or session.lang or "en"
+    if session.lang and reading.lang != session.lang and len(reading.words) <= 2:
+        lang = session.lang  # "ok" after a Spanish conversation stays Spanish
     if session.awaiting == "location" and reading.intent in ("unknown", "find_services"):
         found = _location_answer(kb, text, session, lang)
         if found:

@@ -17,7 +17,7 @@ STOPWORDS = set(
     some tell mean meaning means define definition explain much many please know want need
     que es el la los las de del un una en por para con y o se lo como cual quien donde cuando
     mi me yo tu su hay son esta significa definicion sobre saber quiero necesito al
-    help ayuda
+    help ayuda year years old yr yrs anos still
     """.split()
 )
 
@@ -71,6 +71,7 @@ class FaqIndex:
                     n = len(compile_phrase(phrase).words)
                     strength, why = hit.similarity * min(1.8, 0.6 + 0.3 * n), phrase
             covered = self.coverage(faq.id, words, question)
+            strength *= 0.7 + 0.3 * covered  # a phrase that explains little of the message
             if question or covered >= 0.6:
                 by_topic = 1.5 * covered
                 if by_topic > strength:

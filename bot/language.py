@@ -20,6 +20,12 @@ SPANISH = set(
     pasaporte documentos deuda deben debo vendio venden vende esposo novio novia senor
     senora mujer hombre chica chico amiga amigo vecina vecino tambien entonces estaba
     estuve hace hacer hago dicen dice sabe se sabes conoces dime explicame espanol
+    auxilio socorro quieren quiere quiero matan mato jaja jajaja perdon equivoque disculpa
+    numero gracias tambien porque pero nunca siempre donde hermana hermano sobrina
+    sobrino tia tio mama papa novio esposa marido trabajan trabaja vivo vive viven duermo
+    duermen granja fabrica restaurante escuela fiesta fiestas hombres senores lleva llevan
+    obligan obliga pagan dejan puedo podemos tenemos somos estamos ayudar buscar busco
+    necesitamos cuanto cuantos cuantas esto eso aqui ahi alla hoy manana noche dia
     """.split()
 )
 ENGLISH = set(
@@ -32,7 +38,7 @@ ENGLISH = set(
     people friend girl boy kid kids child children years old age danger safe scared
     afraid hurt hit kill gun weapon report tip suspect saw think find services resources
     near shelter lawyer attorney legal counselor support information info about define
-    meaning many much hotline number phone thanks thank hello hi hey yes yeah okay ok
+    meaning many much hotline number phone thanks thank hello hi hey yeah
     forced force sold selling sell sex trafficking trafficked trapped escape escaped
     """.split()
 )

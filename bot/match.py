@@ -101,7 +101,7 @@ def find(pattern: Pattern, words: Sequence[str]) -> Hit | None:
         first = word_similarity(pw[0], words[start])
         if not first:
             continue
-        total, pos, gaps = first, start + 1, 0
+        total, pos, gaps, skipped_negation = first, start + 1, 0, False
         for p in pw[1:]:
             for step in range(MAX_GAP + 1):
                 if pos + step >= len(words):
@@ -110,6 +110,8 @@ def find(pattern: Pattern, words: Sequence[str]) -> Hit | None:
                 if sim:
                     total += sim
                     gaps += step
+                    # "i [do not] need help": a negation inside the phrase negates it
+                    skipped_negation |= any(w in NEGATORS for w in words[pos : pos + step])
                     pos += step + 1
                     break
             else:
@@ -119,7 +121,7 @@ def find(pattern: Pattern, words: Sequence[str]) -> Hit | None:
         else:
             similarity = total / len(pw) - 0.04 * gaps
             if best is None or similarity > best.similarity:
-                negated = not pattern.negative and _negated(words, start)
+                negated = not pattern.negative and (skipped_negation or _negated(words, start))
                 best = Hit(start, pos, similarity, negated)
     return best
 

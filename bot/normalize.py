@@ -17,7 +17,7 @@ cannot=can not, cnt=can not, wont=will not, dont=do not, dnt=do not, didnt=did n
 doesnt=does not, isnt=is not, arent=are not, wasnt=was not, havent=have not
 wouldnt=would not, shouldnt=should not, couldnt=could not, aint=is not, gonna=going to
 gotta=have to, wanna=want to, hes=he is, shes=she is, theyre=they are, theyve=they have
-thats=that is, whats=what is, wheres=where is, hows=how is, lets=let us, n=and, b4=before
+thats=that is, whats=what is, wheres=where is, hows=how is, n=and, b4=before
 bc=because, cuz=because, coz=because, cause=because, tho=though, thx=thanks, ty=thanks
 thnx=thanks, w=with, smth=something, sth=something, sumthin=something, somethin=something
 some1=someone, sum1=someone, any1=anyone, no1=no one, every1=everyone, nobody=no one

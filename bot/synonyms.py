@@ -26,5 +26,7 @@ CONCEPT = {word: concept for concept, words in _GROUPS.items() for word in words
 
 
 def fold(word: str) -> str:
-    """The concept word for a word, or the word itself."""
+    """The concept word for a word, or the word itself (an age under 18 is "minor")."""
+    if word.isdigit() and len(word) <= 2 and 4 <= int(word) < 18:
+        return "minor"
     return CONCEPT.get(word, word)

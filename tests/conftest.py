@@ -1,9 +1,10 @@
-"""Fixtures: an app on a real SQLite file, and helpers that talk to it like Twilio and the widget."""
+"""Fixtures: the app on a real SQLite file; helpers that post as Twilio and the widget do."""
 
 import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
+import sqlite_utils
 from twilio.request_validator import RequestValidator
 
 from app import create_app
@@ -33,6 +34,14 @@ def client(app):
 
 
 @pytest.fixture
+def database(app):
+    """A sqlite-utils connection to the app's database file, for looking and editing behind it."""
+    conn = sqlite_utils.Database(app.config["DATABASE"])
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
 def sms_post(client):
     """Post Twilio's form fields for one text to /sms, signed for url with token; the response.
 
@@ -40,8 +49,15 @@ def sms_post(client):
     """
     sids = itertools.count(1)
 
-    def post(body, sender=TEST_PHONE, num_media=0, url=SMS_URL, token=AUTH_TOKEN,
-             signature=None, tamper=None):
+    def post(
+        body,
+        sender=TEST_PHONE,
+        num_media=0,
+        url=SMS_URL,
+        token=AUTH_TOKEN,
+        signature=None,
+        tamper=None,
+    ):
         params = {
             "To": "+18885550100",
             "Body": body,

@@ -175,9 +175,14 @@ def test_the_reply_never_echoes_the_message(chat):
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=10), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
     max_leaves=8,
 )
 CHAT_BODIES = JSON_VALUES | st.fixed_dictionaries(
@@ -190,7 +195,9 @@ CHAT_BODIES = JSON_VALUES | st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=CHAT_BODIES)
 def test_any_json_body_gets_a_200_or_a_400_never_a_500(client, body):
     response = post_json(client, body)

@@ -4,7 +4,6 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-import sqlite_utils
 
 from bot.sms import MAX_SEGMENTS, is_gsm7, paginate, segments
 
@@ -70,11 +69,10 @@ def test_a_request_without_a_valid_signature_is_forbidden(sms_post, options):
     assert sms_post("hello", **options).status_code == 403
 
 
-def test_a_forbidden_request_changes_nothing(app, sms_post, sms):
+def test_a_forbidden_request_changes_nothing(database, sms_post, sms):
     assert sms_post("STOP", signature="forged").status_code == 403
     assert only(sms("help me"))
-    db = sqlite_utils.Database(app.config["DATABASE"])
-    assert db["subscriber"].count == 0
+    assert database["subscriber"].count == 0
 
 
 def test_without_a_configured_token_every_request_is_forbidden(app, sms_post):
@@ -212,13 +210,12 @@ def test_a_picture_with_words_is_answered_from_the_words(sms):
     assert "only read text" not in reply
 
 
-def test_a_signed_request_without_a_sender_gets_a_safe_reply(app, sms_post):
+def test_a_signed_request_without_a_sender_gets_a_safe_reply(database, sms_post):
     response = sms_post("I need help", sender=None)
     assert response.status_code == 200
     reply = only([m.text for m in ET.fromstring(response.data).iter("Message")])
     assert names_a_lifeline(reply)
-    db = sqlite_utils.Database(app.config["DATABASE"])
-    assert db["conversation"].count == 0
+    assert database["conversation"].count == 0
 
 
 # --- the SMS budget -----------------------------------------------------------------------
@@ -265,9 +262,8 @@ LONG_ANSWER = " ".join(
 )
 
 
-def test_a_long_reply_is_paged_and_more_sends_the_rest(app, sms):
-    db = sqlite_utils.Database(app.config["DATABASE"])
-    db["faq"].update("amp-model", {"answer_en": LONG_ANSWER})
+def test_a_long_reply_is_paged_and_more_sends_the_rest(database, sms):
+    database["faq"].update("amp-model", {"answer_en": LONG_ANSWER})
     pages = [only(sms("what is the amp model"))]
     while pages[-1].endswith("Reply MORE for the rest."):
         assert len(pages) < 10, pages
@@ -291,7 +287,9 @@ def test_more_with_nothing_left_says_so(sms):
 MORE = "Reply MORE for the rest."
 LONG_TEXTS = {
     "prose": LONG_ANSWER,
-    "lines": "\n".join(f"- Service number {n}: 203-555-{n:04d} or 203-555-{n + 1:04d}" for n in range(40)),
+    "lines": "\n".join(
+        f"- Service number {n}: 203-555-{n:04d} or 203-555-{n + 1:04d}" for n in range(40)
+    ),
     "one-long-sentence": " ".join(["word"] * 300) + ".",
     "no-punctuation": " ".join(f"word{n}" for n in range(200)),
     "spanish": "¿Necesita ayuda? " * 60,
