@@ -123,7 +123,7 @@ def respond(
         candidate = f"{reply.text}\n{line}"
         if channel != "sms" or fits(to_gsm7(candidate)):
             reply.text = candidate
-    if channel == "sms":
+    if channel == "sms" and reply.rule != "more":  # a MORE page is already cut to size
         more = compose.render(kb, "more_prompt", reply.lang)
         pages = paginate(to_gsm7(reply.text), to_gsm7(more))
         reply.text, session.more = pages[0], pages[1:]
@@ -150,7 +150,7 @@ def _reply(
     if word == "more":
         if session.more:
             page = session.more.pop(0)
-            return Reply(page, session.last_intent or "unknown", lang)
+            return Reply(page, session.last_intent or "unknown", lang, rule="more")
         return Reply(compose.render(kb, "more_none", lang), "unknown", lang)
 
     switched = switch_request(normalize(text))

@@ -59,12 +59,16 @@ def fits(text: str, max_segments: int = MAX_SEGMENTS) -> bool:
     return segments(text)[0] <= max_segments
 
 
-def _pieces(text: str) -> list[str]:
-    """Lines, and sentences within long lines: the places a page may break."""
+def _pieces(text: str, room: int) -> list[str]:
+    """Lines, sentences within lines, and words within over-long sentences: where a page
+    may break. No piece is longer than room characters unless one word is."""
     out = []
     for line in text.split("\n"):
         sentence = ""
         for word in line.split(" "):
+            if sentence and len(sentence) + 1 + len(word) > room:
+                out.append(sentence)
+                sentence = ""
             sentence = f"{sentence} {word}" if sentence else word
             if word.endswith((".", "?", "!", ":")):
                 out.append(sentence)
@@ -81,7 +85,8 @@ def paginate(text: str, more_prompt: str, max_segments: int = MAX_SEGMENTS) -> l
         return [text]
     pages: list[str] = []
     current = ""
-    for piece in _pieces(text):
+    room = 153 * max_segments - len(more_prompt) - 8  # GSM-7 units, with a margin
+    for piece in _pieces(text, room if is_gsm7(text) else 67 * max_segments - len(more_prompt) - 8):
         joiner = "" if piece == "\n" or not current or current.endswith("\n") else " "
         candidate = current + joiner + piece
         if fits(candidate.strip() + "\n" + more_prompt, max_segments) or not current.strip():

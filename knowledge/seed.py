@@ -25,6 +25,7 @@ DIRECTORY_TABLES = (
     "taxonomy_term",
 )
 BOT_TABLES = ("rule", "faq", "reply_template")
+CURATED_ON = "2026-11-23"  # when the files' entries without a date of their own were checked
 
 
 class SeedError(ValueError):
@@ -182,7 +183,7 @@ def term_rows(terms: list[dict]) -> list[dict]:
             "words_en": json.dumps(t["words"].get("en", [])),
             "words_es": json.dumps(t["words"].get("es", [])),
             "source": t.get("source", "staff"),
-            "last_verified": str(t.get("last_verified", "")),
+            "last_verified": str(t.get("last_verified", CURATED_ON)),
         }
         for t in terms
     ]
@@ -200,7 +201,7 @@ def rule_rows(groups: list[dict]) -> list[dict]:
                     "phrase": str(phrase),
                     "weight": float(g.get("weight", 1.0)),
                     "source": g.get("source", "staff"),
-                    "last_verified": str(g.get("last_verified", "2026-11-23")),
+                    "last_verified": str(g.get("last_verified", CURATED_ON)),
                 }
             )
     return rows
@@ -231,7 +232,7 @@ def template_rows(templates: dict) -> list[dict]:
             "text_en": texts["en"],
             "text_es": texts.get("es", ""),
             "source": "staff",
-            "last_verified": "2026-11-23",
+            "last_verified": CURATED_ON,
         }
         for key, texts in templates.items()
     ]
@@ -247,6 +248,18 @@ def curated_rows(data_dir: Path = DATA) -> dict[str, list[dict]]:
         rows["reply_template"] = template_rows(read("templates", data_dir))
     except (KeyError, TypeError, AttributeError) as exc:
         raise SeedError(f"A curated data file is missing a field: {exc}") from exc
+    except ValueError as exc:
+        raise SeedError(f"A curated data file holds a value of the wrong kind: {exc}") from exc
+    for table, key in (
+        ("service", "id"),
+        ("taxonomy_term", "id"),
+        ("faq", "id"),
+        ("reply_template", "key"),
+    ):
+        seen = [r[key] for r in rows[table]]
+        duplicates = sorted({k for k in seen if seen.count(k) > 1})
+        if duplicates:
+            raise SeedError(f"{table}: the id {duplicates[0]!r} is used more than once")
     known = {t["id"] for t in rows["taxonomy_term"]}
     for a in rows["attribute"]:
         if a["taxonomy_term_id"] not in known:

@@ -4,7 +4,11 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from twilio.request_validator import RequestValidator
 
+from app import create_app
 from bot.sms import MAX_SEGMENTS, is_gsm7, paginate, segments
 
 HOTLINE_DIGITS = "8883737888"
@@ -80,6 +84,12 @@ def test_without_a_configured_token_every_request_is_forbidden(app, sms_post):
     assert sms_post("hello", token="").status_code == 403
 
 
+def test_behind_a_proxy_the_signature_is_checked_against_the_public_url(app, sms_post):
+    app.config["PUBLIC_URL"] = "https://bot.example.org/"
+    assert sms_post("hello", url="https://bot.example.org/sms").status_code == 200
+    assert sms_post("hello").status_code == 403
+
+
 # --- STOP, START, HELP ------------------------------------------------------------------
 
 
@@ -90,6 +100,7 @@ def test_stop_confirms_once_then_nothing_is_sent_until_start(sms):
     assert sms("help me") == []
     assert sms("HELP") == []
     assert sms("I am in danger") == []
+    assert sms("", num_media=1) == []
     assert sms("STOP") == []
     started = only(sms("START"))
     assert "STOP" in started
@@ -178,6 +189,19 @@ def test_help_uses_the_configured_program_name(app, sms):
     assert "Harbor Line" in only(sms("START"))
 
 
+def test_the_program_name_can_come_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROGRAM_NAME", "Harbor Line")
+    app = create_app(
+        {"TESTING": True, "DATABASE": str(tmp_path / "env.db"), "TWILIO_AUTH_TOKEN": "env-token"}
+    )
+    params = {"From": "+12035550142", "To": "+18885550100", "Body": "HELP", "NumMedia": "0"}
+    signature = RequestValidator("env-token").compute_signature("http://localhost/sms", params)
+    response = app.test_client().post(
+        "/sms", data=params, headers={"X-Twilio-Signature": signature}
+    )
+    assert "Harbor Line" in response.get_data(as_text=True)
+
+
 def test_help_in_a_spanish_conversation_is_spanish_and_neutral(sms):
     sms("necesito ayuda por favor")
     reply = only(sms("HELP"))
@@ -249,6 +273,17 @@ def test_every_sms_reply_is_gsm7_and_at_most_three_segments(sms, body):
     reply = only(sms(body))
     assert is_gsm7(reply), reply
     assert segments(reply) <= (MAX_SEGMENTS, "gsm7"), reply
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=st.text(max_size=400), sender=st.integers(0, 9))
+def test_any_text_gets_at_most_one_reply_that_fits_the_budget(sms, body, sender):
+    replies = sms(body, sender=f"+1203555021{sender}")
+    assert len(replies) <= 1
+    for reply in replies:
+        assert is_gsm7(reply) and segments(reply)[0] <= MAX_SEGMENTS, reply
 
 
 def test_every_reply_in_a_conversation_fits_the_budget(sms):
