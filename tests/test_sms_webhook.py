@@ -329,6 +329,8 @@ LONG_TEXTS = {
     "no-punctuation": " ".join(f"word{n}" for n in range(200)),
     "spanish": "¿Necesita ayuda? " * 60,
     "extension-characters": "{braces} [brackets] ~tilde~ |pipe| €uro. " * 30,
+    "ucs2": "Gracias 🙏, estás a salvo aquí. " * 30,
+    "ucs2-no-punctuation": " ".join(["“palabra”"] * 120),
 }
 
 

@@ -44,7 +44,7 @@ def _validate(data: object) -> str | None:
         return "message is required and must be a string."
     if len(message) > MAX_MESSAGE:
         return f"message must be at most {MAX_MESSAGE} characters."
-    if "lang" in data and data["lang"] not in LANGS:
+    if data.get("lang") is not None and data["lang"] not in LANGS:
         return 'lang must be "en" or "es" when given.'
     return None
 
