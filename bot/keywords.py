@@ -8,6 +8,7 @@ OPT_OUT = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", 
 OPT_IN = {"start", "unstop"}
 HELP = {"help", "info"}
 MORE = {"more", "mas", "más"}
+DELETE = {"delete", "borrar"}
 
 
 def literal(text: str) -> str:
@@ -16,7 +17,7 @@ def literal(text: str) -> str:
 
 
 def keyword(text: str) -> str | None:
-    """'opt_out', 'opt_in', 'help' or 'more' when the whole message is that keyword."""
+    """'opt_out', 'opt_in', 'help', 'more' or 'delete' when the message is only that word."""
     word = literal(text)
     if word in OPT_OUT:
         return "opt_out"
@@ -26,4 +27,6 @@ def keyword(text: str) -> str | None:
         return "help"
     if word in MORE:
         return "more"
+    if word in DELETE:
+        return "delete"
     return None

@@ -169,7 +169,17 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["subscriber"].create({"key": str, "opted_out": int, "updated_at": float}, pk="key")
 
 
-MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _v1)]
+def _v2(db: sqlite_utils.Database) -> None:
+    """Twilio deliveries seen, so a retried MessageSid gets the same reply and nothing more."""
+    db["delivery"].create(
+        {"message_sid": str, "sender_key": str, "reply": str, "created_at": float},
+        pk="message_sid",
+    )
+    db["delivery"].create_index(["sender_key"])
+    db["delivery"].create_index(["created_at"])
+
+
+MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _v1), (2, _v2)]
 
 
 def version(db: sqlite_utils.Database) -> int:

@@ -54,3 +54,45 @@ def forget_expired(db: sqlite_utils.Database, before: float) -> int:
     with db.atomic():
         cursor = db.execute("DELETE FROM conversation WHERE updated_at < ?", [before])
     return cursor.rowcount
+
+
+DELIVERY_RETENTION = 48 * 3600  # seconds a MessageSid is remembered for retries
+
+
+def seen_reply(db: sqlite_utils.Database, message_sid: str, now: float) -> str | None:
+    """The TwiML already sent for this MessageSid within the retention period, if any."""
+    row = db.execute(
+        "SELECT reply FROM delivery WHERE message_sid = ? AND created_at >= ?",
+        [message_sid, now - DELIVERY_RETENTION],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def remember_reply(
+    db: sqlite_utils.Database, message_sid: str, sender_key: str, reply: str, now: float
+) -> None:
+    """Keep the TwiML sent for a MessageSid so a retry gets the same answer."""
+    with db.atomic():
+        db["delivery"].upsert(
+            {
+                "message_sid": message_sid,
+                "sender_key": sender_key,
+                "reply": reply,
+                "created_at": now,
+            },
+            pk="message_sid",
+        )
+        db.execute("DELETE FROM delivery WHERE created_at < ?", [now - DELIVERY_RETENTION])
+
+
+def forget_sender(db: sqlite_utils.Database, key: str) -> int:
+    """Erase every row held about one sender (state, opt-out, deliveries); rows removed."""
+    removed = 0
+    with db.atomic():
+        for table, column in (
+            ("conversation", "key"),
+            ("subscriber", "key"),
+            ("delivery", "sender_key"),
+        ):
+            removed += db.execute(f"DELETE FROM [{table}] WHERE [{column}] = ?", [key]).rowcount
+    return removed

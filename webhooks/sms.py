@@ -9,7 +9,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import compose
-from bot.keywords import keyword
+from bot.keywords import keyword, literal
 from bot.sms import to_gsm7
 from knowledge import state
 from knowledge.db import get_db
@@ -58,8 +58,25 @@ def incoming():
     db = get_db()
     key = session_key("sms", sender)
     now = time.time()
+    sid = request.form.get("MessageSid", "")
+    if sid:
+        earlier = state.seen_reply(db, sid, now)
+        if earlier is not None:
+            return Response(earlier, mimetype="application/xml")  # a retry: same answer
+    response = _answer(db, key, body, now)
+    if sid and keyword(body) != "delete":  # after DELETE nothing tied to the sender stays
+        state.remember_reply(db, sid, key, response.get_data(as_text=True), now)
+    return response
+
+
+def _answer(db, key: str, body: str, now: float) -> Response:
+    """The TwiML for one new message from the sender stored under key."""
     word = keyword(body)
     program = current_app.config["PROGRAM_NAME"]
+    if word == "delete":
+        state.forget_sender(db, key)
+        lang = "es" if literal(body) == "borrar" else "en"
+        return twiml(to_gsm7(compose.render(knowledge(), "deleted", lang, program)))
     if state.opted_out(db, key):
         if word != "opt_in":
             return twiml("")  # nothing is sent until START
