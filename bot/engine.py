@@ -62,7 +62,7 @@ def _services_reply(
 
 
 def _answer(
-    kb: Knowledge, reading: Reading, session: Session, lang: str, channel: str, program: str
+    kb: Knowledge, reading: Reading, session: Session, lang: str
 ) -> tuple[str, list[Service]]:
     """The reply text and the services it names, for a classified message."""
     intent = reading.intent
@@ -171,5 +171,5 @@ def _reply(
             return Reply(text_, "find_services", lang, _resources(kb, compose.HOTLINE_ID))
     if reading.intent != "find_services":
         session.awaiting, session.pending_term = "", ""
-    body, resources = _answer(kb, reading, session, lang, channel, program)
+    body, resources = _answer(kb, reading, session, lang)
     return Reply(body, reading.intent, lang, resources, rule=reading.rule, score=reading.score)

@@ -53,12 +53,3 @@ def choose(
             chosen.append(service)
             numbers.add(service.phones[0].number)
     return chosen[:limit]
-
-
-def has_local_options(services: list[Service], terms: list[str]) -> bool:
-    """True when some matching service serves only part of a state (so a place would help)."""
-    return any(
-        s.scope in ("county", "city") and (not terms or set(terms) & set(s.terms))
-        for s in services
-        if s.kind in REFERRAL_KINDS and s.phones
-    )

@@ -49,13 +49,6 @@ def set_opted_out(db: sqlite_utils.Database, key: str, value: bool, now: float) 
         db["subscriber"].upsert({"key": key, "opted_out": int(value), "updated_at": now}, pk="key")
 
 
-def forget_expired(db: sqlite_utils.Database, before: float) -> int:
-    """Delete conversation state last touched before the given time; returns rows removed."""
-    with db.atomic():
-        cursor = db.execute("DELETE FROM conversation WHERE updated_at < ?", [before])
-    return cursor.rowcount
-
-
 DELIVERY_RETENTION = 48 * 3600  # seconds a MessageSid is remembered for retries
 
 
