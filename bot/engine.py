@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from bot import compose
-from bot.classify import Reading, classify
+from bot.classify import GENERIC_TERMS, Reading, classify
 from bot.keywords import keyword
 from bot.language import switch_request
 from bot.location import Place, find_place
@@ -15,7 +15,6 @@ from bot.sms import fits, paginate, to_gsm7
 from bot.types import Knowledge, Reply, Service, Session
 
 SESSION_TTL = 30 * 60  # seconds of silence after which a conversation starts afresh
-GENERIC_TERMS = {"hotline", "crisis", "report"}  # categories every hotline covers
 
 
 def expired(session: Session, now: float) -> bool:
