@@ -21,7 +21,13 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 
 setup: $(VENV)/.runtime
 
-setup-dev: $(VENV)/.dev
+setup-dev: $(VENV)/.dev /usr/bin/chromium
+
+# Browser tests drive Debian's Chromium (never a downloaded browser).
+/usr/bin/chromium:
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
 
 run: setup
 	$(BIN)/flask --app app kb init
@@ -39,4 +45,4 @@ score: setup-dev
 	$(BIN)/python ../shared/eval/score.py --set ../shared/eval/dev.jsonl --show-failures
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/artefacts
