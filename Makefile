@@ -30,8 +30,8 @@ setup-dev: $(VENV)/.dev /usr/bin/chromium
 		apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
 
 run: setup
-	$(BIN)/flask --app app kb init
-	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+	ENVIRONMENT=development $(BIN)/flask --app app kb init
+	ENVIRONMENT=development $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 test: setup-dev
 	$(BIN)/ruff check .

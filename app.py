@@ -8,7 +8,7 @@ from flask import Flask
 
 import settings
 from knowledge import cli, db
-from webhooks import chat, page, sms
+from webhooks import chat, page, ratelimit, sms
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(settings.from_environment())
     if test_config:
         app.config.update(test_config)
+    settings.check_startup(app.config)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     path = app.config["DATABASE"]
     if not os.path.isabs(path):
@@ -25,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["DATABASE"] = path
     db.prepare(path)
     db.init_app(app)
+    ratelimit.init_app(app)
     app.register_blueprint(chat.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(page.bp)

@@ -46,8 +46,56 @@ SETTINGS = [
         "The public base URL Twilio calls (e.g. https://bot.example.org); used to check "
         "signatures behind a proxy. Empty: use the URL of the request.",
     ),
+    Setting(
+        "ENVIRONMENT",
+        "production",
+        "production (the default) refuses to start without real SECRET_KEY and PHONE_HASH_KEY "
+        "values; development (set by `make run`) allows the built-in development values.",
+    ),
+    Setting(
+        "SMS_RATE_LIMIT",
+        "20/minute",
+        "Most messages one sender may send before the bot sends one polite notice and then "
+        "stays silent until the window clears (Flask-Limiter notation, e.g. 20/minute).",
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_URI",
+        "memory://",
+        "Where Flask-Limiter keeps its counters; memory:// counts per worker process.",
+    ),
     Setting("TESTING", "", "Set by tests."),
 ]
+
+MIN_SECRET_LENGTH = 16
+
+
+class StartupError(SystemExit):
+    """The app cannot start as configured; the message says what to set."""
+
+
+def weak_secrets(config: dict) -> list[str]:
+    """Names of secrets that still hold a development value, are empty or too short."""
+    dev_values = {s.name: s.default for s in SETTINGS if s.secret}
+    weak = []
+    for name in ("SECRET_KEY", "PHONE_HASH_KEY"):
+        value = config.get(name) or ""
+        if value == dev_values[name] or len(value) < MIN_SECRET_LENGTH:
+            weak.append(name)
+    return weak
+
+
+def check_startup(config: dict) -> None:
+    """Refuse to start outside development and testing without real secrets."""
+    if config.get("TESTING") or config.get("ENVIRONMENT") == "development":
+        return
+    weak = weak_secrets(config)
+    if weak:
+        names = " and ".join(weak)
+        raise StartupError(
+            f"Refusing to start: set {names} in the environment to a long random value "
+            f"(at least {MIN_SECRET_LENGTH} characters), or set ENVIRONMENT=development "
+            "on a development machine."
+        )
 
 
 def from_environment() -> dict[str, str]:

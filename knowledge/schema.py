@@ -179,7 +179,20 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["delivery"].create_index(["created_at"])
 
 
-MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _v1), (2, _v2)]
+def _v3(db: sqlite_utils.Database) -> None:
+    """Failed SMS deliveries reported by Twilio's status callback; no number, no text."""
+    db["delivery_failure"].create(
+        {"message_sid": str, "status": str, "error_code": str, "created_at": float},
+        pk="message_sid",
+    )
+    db["delivery_failure"].create_index(["created_at"])
+
+
+MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
+    (1, _v1),
+    (2, _v2),
+    (3, _v3),
+]
 
 
 def version(db: sqlite_utils.Database) -> int:

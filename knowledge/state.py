@@ -78,6 +78,22 @@ def remember_reply(
         db.execute("DELETE FROM delivery WHERE created_at < ?", [now - DELIVERY_RETENTION])
 
 
+def record_failure(
+    db: sqlite_utils.Database, message_sid: str, status: str, error_code: str, now: float
+) -> None:
+    """Keep a failed or undelivered reply's status and error code (nothing about the person)."""
+    with db.atomic():
+        db["delivery_failure"].upsert(
+            {
+                "message_sid": message_sid,
+                "status": status,
+                "error_code": error_code,
+                "created_at": now,
+            },
+            pk="message_sid",
+        )
+
+
 def forget_sender(db: sqlite_utils.Database, key: str) -> int:
     """Erase every row held about one sender (state, opt-out, deliveries); rows removed."""
     removed = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, request, url_for
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -13,9 +13,14 @@ from bot.keywords import keyword, literal
 from bot.sms import to_gsm7
 from knowledge import state
 from knowledge.db import get_db
+from webhooks import ratelimit
 from webhooks.conversation import knowledge, session_key, turn
 
 bp = Blueprint("sms", __name__)
+# Keywords a carrier requires to work at any time, so the rate limit never holds them back.
+ALWAYS_ANSWERED = {"opt_out", "opt_in", "help", "delete"}
+FAILED = {"failed", "undelivered"}
+UNSUBSCRIBED = "21610"  # Twilio: the recipient has replied STOP to this sender
 
 
 def signed_url() -> str:
@@ -36,11 +41,19 @@ def signature_ok() -> bool:
     return RequestValidator(token).validate(signed_url(), request.form.to_dict(), signature)
 
 
+def status_url() -> str:
+    """Where Twilio reports what happened to a reply (the status callback)."""
+    public = current_app.config.get("PUBLIC_URL") or ""
+    if public:
+        return public.rstrip("/") + url_for("sms.status")
+    return url_for("sms.status", _external=True)
+
+
 def twiml(text: str) -> Response:
     """A TwiML reply with one message, or an empty <Response/> for no reply."""
     response = MessagingResponse()
     if text:
-        response.message(text)
+        response.message(text, action=status_url(), method="POST")
     return Response(str(response), mimetype="application/xml")
 
 
@@ -73,6 +86,12 @@ def _answer(db, key: str, body: str, now: float) -> Response:
     """The TwiML for one new message from the sender stored under key."""
     word = keyword(body)
     program = current_app.config["PROGRAM_NAME"]
+    if word not in ALWAYS_ANSWERED:
+        verdict = ratelimit.check(key)
+        if verdict != ratelimit.ALLOW:
+            if verdict == ratelimit.SILENT or state.opted_out(db, key):
+                return twiml("")
+            return twiml(to_gsm7(compose.render(knowledge(), "rate_limited", "en", program)))
     if word == "delete":
         state.forget_sender(db, key)
         lang = "es" if literal(body) == "borrar" else "en"
@@ -88,6 +107,26 @@ def _answer(db, key: str, body: str, now: float) -> Response:
         return twiml(to_gsm7(compose.render(kb, "media_only", "en", program)))
     reply = turn("sms", key, body)
     return twiml(reply.text)
+
+
+@bp.post("/sms/status")
+def status():
+    """Twilio's status callback: keep failed deliveries; error 21610 means opted out."""
+    if not signature_ok():
+        abort(403)
+    sid = request.form.get("MessageSid", "").strip()
+    if not sid:
+        return Response("MessageSid is required.", status=400, mimetype="text/plain")
+    message_status = request.form.get("MessageStatus", "").strip().lower()
+    error_code = request.form.get("ErrorCode", "").strip()
+    db = get_db()
+    now = time.time()
+    if message_status in FAILED or error_code:
+        state.record_failure(db, sid, message_status, error_code, now)
+    recipient = request.form.get("To", "").strip()
+    if error_code == UNSUBSCRIBED and recipient:
+        state.set_opted_out(db, session_key("sms", recipient), True, now)
+    return Response(status=204)
 
 
 def _media_count() -> int:
