@@ -8,7 +8,7 @@ from flask import Flask
 
 import settings
 from knowledge import cli, db
-from webhooks import chat, page, ratelimit, sms
+from webhooks import chat, errors, health, logs, openapi, page, ratelimit, sms
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -24,12 +24,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not os.path.isabs(path):
         path = os.path.join(app.root_path, path)
         app.config["DATABASE"] = path
-    db.prepare(path)
+    db.prepare(path, read_only=db.read_only(app.config))
     db.init_app(app)
+    logs.init_app(app)
+    errors.init_app(app)
     ratelimit.init_app(app)
     app.register_blueprint(chat.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(page.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(openapi.bp)
     cli.init_app(app)
     return app
 
@@ -38,5 +42,10 @@ def __getattr__(name: str) -> Flask:
     """The module-level `app`, built on first use so importing this module has no side effects."""
     if name != "app":
         raise AttributeError(name)
-    globals()["app"] = built = create_app()
+    try:
+        built = create_app()
+    except db.DatabaseError as exc:
+        # flask run, flask kb ... and gunicorn print this one sentence instead of a traceback.
+        raise SystemExit(f"Cannot start: {exc}") from None
+    globals()["app"] = built
     return built

@@ -63,6 +63,12 @@ SETTINGS = [
         "memory://",
         "Where Flask-Limiter keeps its counters; memory:// counts per worker process.",
     ),
+    Setting(
+        "READ_ONLY",
+        "",
+        "Set to 1 to open the database read-only (maintenance, a read-only disk): the bot "
+        "still answers but remembers nothing, and staff edits get a 503.",
+    ),
     Setting("TESTING", "", "Set by tests."),
 ]
 

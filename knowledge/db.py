@@ -4,38 +4,85 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 
 from knowledge import schema, seed
+
+BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another's short transaction
 
 
 class DatabaseError(RuntimeError):
     """The database file cannot be used (corrupt, not SQLite, unreadable)."""
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """A connection with the settings every request uses."""
-    conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+def connect(
+    path: str | Path, read_only: bool = False, create: bool = False
+) -> sqlite_utils.Database:
+    """A connection with the settings every request uses; never creates the file unless asked."""
+    mode = "rwc" if create else "rw"
+    uri = f"file:{quote(str(Path(path).absolute()))}?mode={mode}"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     db = sqlite_utils.Database(conn)
-    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
+    if read_only:
+        # Maintenance or a read-only disk: answers are read, every write fails at once.
+        db.execute("PRAGMA query_only = ON")
     return db
 
 
-def prepare(path: str | Path) -> None:
+def prepare(path: str | Path, read_only: bool = False) -> None:
     """Create the file if needed, bring its schema up to date, load curated data if empty."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    if read_only and not path.is_file():
+        raise DatabaseError(
+            f"The database file {path} does not exist, and READ_ONLY is set so it cannot be "
+            "created."
+        )
     try:
-        db = connect(path)
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
-        schema.migrate(db)
-        if not db["service"].count:
-            seed.load_all(db)
-        db.conn.close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"The folder for the database file {path} cannot be created: {exc.strerror}."
+        ) from exc
+    try:
+        db = connect(path, read_only=read_only, create=not read_only)
+        try:
+            _check(db, path, read_only)
+        finally:
+            db.conn.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"The database file {path} cannot be used: {exc}") from exc
+        raise DatabaseError(
+            f"The database file {path} cannot be used ({exc}). Restore it from a backup, or "
+            "move it away to start again from the curated knowledge base."
+        ) from exc
+
+
+def _check(db: sqlite_utils.Database, path: Path, read_only: bool) -> None:
+    """Refuse a damaged file; migrate and seed it unless read-only."""
+    problem = db.execute("PRAGMA quick_check").fetchone()[0]
+    if problem != "ok":
+        raise sqlite3.DatabaseError(f"it is damaged: {problem}")
+    latest = max(number for number, _ in schema.MIGRATIONS)
+    if read_only:
+        if schema.version(db) < latest:
+            raise DatabaseError(
+                f"The database file {path} is at schema version {schema.version(db)}, this "
+                f"code needs {latest}, and READ_ONLY is set: start once without it to migrate."
+            )
+        return
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
+    schema.migrate(db)
+    if not db["service"].count:
+        seed.load_all(db)
+
+
+def read_only(config) -> bool:
+    """True when the READ_ONLY setting asks for a database opened read-only."""
+    return str(config.get("READ_ONLY") or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def get_db() -> sqlite_utils.Database:
@@ -43,7 +90,7 @@ def get_db() -> sqlite_utils.Database:
     from flask import current_app, g
 
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        g.db = connect(current_app.config["DATABASE"], read_only(current_app.config))
     return g.db
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import current_app
 
 from bot.engine import respond
 from bot.types import Reply
 from knowledge import queries, state
 from knowledge.db import get_db
+from webhooks import logs
+from webhooks.errors import storage_problem
 
 
 def knowledge():
@@ -32,5 +36,17 @@ def turn(channel: str, key: str, text: str, lang_hint: str | None = None) -> Rep
         lang_hint=lang_hint,
         program=current_app.config["PROGRAM_NAME"],
     )
-    state.save_session(db, key, session)
+    logs.note_intent(reply.intent)
+    soft_write(state.save_session, db, key, session)
     return reply
+
+
+def soft_write(write, *args) -> bool:
+    """Run a state write; on a read-only, full or locked disk, log it and answer anyway."""
+    try:
+        write(*args)
+    except sqlite3.OperationalError as exc:
+        logs.note_degraded(storage_problem(exc))
+        logs.event("state_not_saved", kind=storage_problem(exc))
+        return False
+    return True

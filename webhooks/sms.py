@@ -14,7 +14,7 @@ from bot.sms import to_gsm7
 from knowledge import state
 from knowledge.db import get_db
 from webhooks import ratelimit
-from webhooks.conversation import knowledge, session_key, turn
+from webhooks.conversation import knowledge, session_key, soft_write, turn
 
 bp = Blueprint("sms", __name__)
 # Keywords a carrier requires to work at any time, so the rate limit never holds them back.
@@ -78,7 +78,7 @@ def incoming():
             return Response(earlier, mimetype="application/xml")  # a retry: same answer
     response = _answer(db, key, body, now)
     if sid and keyword(body) != "delete":  # after DELETE nothing tied to the sender stays
-        state.remember_reply(db, sid, key, response.get_data(as_text=True), now)
+        soft_write(state.remember_reply, db, sid, key, response.get_data(as_text=True), now)
     return response
 
 
