@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,14 +19,43 @@ class DatabaseError(RuntimeError):
     """The database file cannot be used (corrupt, not SQLite, unreadable)."""
 
 
-def connect(
-    path: str | Path, read_only: bool = False, create: bool = False
-) -> sqlite_utils.Database:
+class Database(sqlite_utils.Database):
+    """sqlite-utils' Database whose transactions take the write lock when they begin."""
+
+    read_only = False
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """One transaction (a savepoint when nested); BEGIN IMMEDIATE on a writable connection.
+
+        In WAL mode a transaction that reads and then writes fails at once with "database is
+        locked" if another writer committed in between: the busy timeout cannot help it.
+        Taking the write lock first makes it wait its turn instead.
+        """
+        if self.conn.in_transaction or self.read_only:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
+def connect(path: str | Path, read_only: bool = False, create: bool = False) -> Database:
     """A connection with the settings every request uses; never creates the file unless asked."""
     mode = "rwc" if create else "rw"
     uri = f"file:{quote(str(Path(path).absolute()))}?mode={mode}"
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    db = sqlite_utils.Database(conn)
+    db = Database(conn)
+    db.read_only = read_only
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     if read_only:
