@@ -1,0 +1,28 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py app:app` (see README)."""
+
+import multiprocessing
+import os
+
+# Behind a reverse proxy on the same host; set BIND=0.0.0.0:8000 only without one.
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# Answering is CPU work (matching), so one process per core; threads cover the short
+# waits on SQLite's write lock and slow clients.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Build the app once before forking: the database is checked and migrated by one process,
+# a missing or damaged file stops the server with one sentence, and workers share memory.
+preload_app = True
+timeout = 30  # Twilio gives up on a webhook after 15 s
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so memory stays bounded.
+max_requests = 5000
+max_requests_jitter = 500
+# The app writes one JSON line per request without personal data; gunicorn's access log
+# would add client addresses and raw paths, so it stays off.
+accesslog = None
+errorlog = "-"
+loglevel = "info"
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"  # worker heartbeats off the disk
