@@ -10,7 +10,7 @@ from bot.keywords import keyword
 from bot.language import switch_request
 from bot.location import Place, find_place
 from bot.normalize import normalize
-from bot.services import choose
+from bot.services import choose, served_states
 from bot.sms import fits, paginate, to_gsm7
 from bot.types import Knowledge, Reply, Service, Session
 
@@ -73,7 +73,7 @@ def _answer(
         key = intent + ("_child" if child else "")
         return compose.render(kb, key, lang), safety
     if intent == "find_services":
-        place = find_place(" ".join(reading.words))
+        place = find_place(" ".join(reading.words), states=served_states(kb))
         text, chosen = _services_reply(kb, reading, session, lang, place)
         if child:  # "mentor for my 15yo who was exploited": the Careline comes first
             text = compose.render(kb, "child_line", lang) + "\n" + text
@@ -91,7 +91,7 @@ def _location_answer(
     kb: Knowledge, text: str, session: Session, lang: str
 ) -> tuple[str, list[Service]] | None:
     """The services near the town or ZIP the person sent after being asked for one."""
-    place = find_place(text)
+    place = find_place(text, states=served_states(kb))
     if place is None:
         return None
     terms = [session.pending_term] if session.pending_term else []

@@ -1,9 +1,10 @@
-"""Connecticut towns and ZIP codes, resolved offline with the zipcodes package."""
+"""Towns and ZIP codes (Connecticut first), resolved offline with the zipcodes package."""
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,6 +55,33 @@ def _towns() -> dict[str, Place]:
     return places
 
 
+@lru_cache(maxsize=64)
+def _state_towns(state: str) -> dict[str, Place]:
+    """Every town of one other state (normalised name -> place), for imported directories."""
+    towns: dict[str, list[dict]] = {}
+    for z in zipcodes.filter_by(state=state):
+        if z.get("zip_code_type") in ("MILITARY",):
+            continue
+        for city in [z["city"], *z.get("acceptable_cities", [])]:
+            towns.setdefault(clean(city), []).append(z)
+    places = {}
+    for key, zips in towns.items():
+        lat = sum(float(z["lat"]) for z in zips) / len(zips)
+        lon = sum(float(z["long"]) for z in zips) / len(zips)
+        places[key] = Place(zips[0]["city"], zips[0]["county"], state, lat, lon)
+    return places
+
+
+@lru_cache(maxsize=16)
+def _known_towns(states: tuple[str, ...]) -> dict[str, Place]:
+    """Connecticut's towns and neighbours, then those of the given states (CT wins a tie)."""
+    merged: dict[str, Place] = {}
+    for state in states:
+        for key, place in _state_towns(state).items():
+            merged.setdefault(key, place)
+    return {**merged, **_towns()}
+
+
 def by_zip(code: str) -> Place | None:
     """The place for a five-digit US ZIP code, if it exists."""
     try:
@@ -66,15 +94,20 @@ def by_zip(code: str) -> Place | None:
     return Place(z["city"], z["county"], z["state"], float(z["lat"]), float(z["long"]), code)
 
 
-def find_place(text: str, fuzzy: bool = True) -> Place | None:
-    """The first Connecticut town, ZIP or neighbouring county named in the text."""
+def find_place(text: str, fuzzy: bool = True, states: Iterable[str] = ()) -> Place | None:
+    """The first US ZIP, Connecticut town or neighbouring county named in the text.
+
+    states adds the towns of other states (those the directory has services in), matched
+    exactly; misspellings are forgiven only for Connecticut towns.
+    """
     words = clean(text).split()
     for word in words:
         if re.fullmatch(r"\d{5}", word):
             place = by_zip(word)
             if place:
                 return place
-    towns = _towns()
+    extra = tuple(sorted({s.upper() for s in states} - {"CT"}))
+    towns = _known_towns(extra) if extra else _towns()
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
             gram = " ".join(words[i : i + size])
@@ -87,9 +120,10 @@ def find_place(text: str, fuzzy: bool = True) -> Place | None:
                 gram = " ".join(words[i : i + size])
                 if len(gram) < 6:
                     continue
-                found = process.extractOne(gram, towns.keys(), scorer=fuzz.ratio, score_cutoff=86)
+                home = _towns()
+                found = process.extractOne(gram, home.keys(), scorer=fuzz.ratio, score_cutoff=86)
                 if found:
-                    return towns[found[0]]
+                    return home[found[0]]
     if any(w in STATEWIDE for w in words):
         return Place("Connecticut", "", "CT", 41.6, -72.7)
     return None

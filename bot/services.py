@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from bot.location import Place, miles
-from bot.types import Service
+from bot.types import Knowledge, Service
 
 REFERRAL_KINDS = ("directory", "program")
 HOME_STATE = "CT"  # where the bot is deployed: its services come first when no place is known
+
+
+def served_states(kb: Knowledge) -> tuple[str, ...]:
+    """States other than home where the directory has local services (their towns are known)."""
+    if "served_states" not in kb.derived:
+        states = {s.state for s in kb.services if s.scope != "national" and s.state}
+        kb.derived["served_states"] = tuple(sorted(states - {HOME_STATE}))
+    return kb.derived["served_states"]
+
+
+def within_reach(service: Service) -> bool:
+    """True for national and home-state services: those worth naming when no place is known."""
+    return service.scope == "national" or service.state == HOME_STATE
 
 
 def covers(service: Service, place: Place | None) -> bool:
@@ -31,6 +44,10 @@ def choose(
 ) -> list[Service]:
     """The best services for these categories near this place, with a phone, best first."""
     candidates = [s for s in services if s.kind in REFERRAL_KINDS and s.phones]
+    if place is None:
+        # "I need food" with no town: a food bank 1,000 miles away helps nobody; the
+        # engine asks where the person is instead.
+        candidates = [s for s in candidates if within_reach(s)]
     if terms:
         wanted = set(terms)
         candidates = [s for s in candidates if wanted & set(s.terms)]

@@ -1,8 +1,7 @@
-"""`flask --app app kb ...`: initialise, reload and export the knowledge base."""
+"""`flask --app app kb ...`: initialise, reload, import and export the knowledge base."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -10,8 +9,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from knowledge import schema, seed
+from knowledge import seed, transfer
 from knowledge.db import connect, prepare
+from knowledge.import_report import ImportFailed
 
 kb = AppGroup("kb", help="Manage the knowledge base (the SQLite file in DATABASE).")
 
@@ -47,39 +47,73 @@ def reload_command() -> None:
 
 @kb.command("export")
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(transfer.EXPORT_FORMATS),
+    default="json",
+    show_default=True,
+    help="json/csv: this knowledge base's own tables; hsds-json: Open Referral HSDS 3.0 "
+    "services; hsds-datapackage: HSDS 3.0 tabular (a zip).",
 )
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="File (json) or directory (csv). JSON goes to standard output if omitted.",
+    help="File (a folder for csv, unless it ends in .zip). JSON goes to standard output if "
+    "omitted.",
 )
 def export_command(fmt: str, out: Path | None) -> None:
-    """Export the directory, rules, answers and templates.
+    """Export the directory, categories, rules, answers and templates.
 
-    Example: flask --app app kb export --format csv --out kb-export/
+    Example: flask --app app kb export --format hsds-datapackage --out directory.zip
     """
     db = connect(current_app.config["DATABASE"])
-    tables = {t: list(db[t].rows) for t in schema.CONTENT_TABLES}
-    if fmt == "json":
-        text = json.dumps(tables, indent=2, ensure_ascii=False)
-        if out is None:
-            click.echo(text)
-        else:
-            out.write_text(text + "\n", encoding="utf-8")
-            click.echo(f"Wrote {out}.")
-        return
     if out is None:
-        raise click.UsageError("--out DIRECTORY is required for CSV.")
-    out.mkdir(parents=True, exist_ok=True)
-    for table, rows in tables.items():
-        columns = list(db[table].columns_dict)
-        with open(out / f"{table}.csv", "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
-    click.echo(f"Wrote {len(tables)} CSV files to {out}.")
+        if fmt not in ("json", "hsds-json"):
+            raise click.UsageError(f"--out is required for {fmt}.")
+        click.echo(transfer.export_bytes(db, fmt)[0].decode())
+        return
+    transfer.export_to(db, fmt, out)
+    click.echo(f"Wrote {out}.")
+
+
+@kb.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(transfer.IMPORT_FORMATS),
+    default=None,
+    help="Detected from the contents if omitted.",
+)
+@click.option("--dry-run", is_flag=True, help="Check and count everything; change nothing.")
+@click.option("--source", default=None, help='Source name for HSDS rows (default "hsds:<file>").')
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the full report (every rejected row) to this JSON file.",
+)
+def import_command(
+    path: Path, fmt: str | None, dry_run: bool, source: str | None, report_path: Path | None
+) -> None:
+    """Import an HSDS datapackage (zip or folder) or 3.0 JSON, or this project's own export.
+
+    HSDS rows replace earlier rows from the same source; kb-json and kb-csv replace the
+    whole knowledge base. All or nothing: a failed import changes nothing.
+
+    Example: flask --app app kb import ../shared/hsds/miami-211/datapackage.zip --dry-run
+    """
+    db = connect(current_app.config["DATABASE"])
+    try:
+        report = transfer.import_path(db, path, fmt, dry_run=dry_run, source=source)
+    except ImportFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(report.summary())
+    if report_path is not None:
+        report_path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+        click.echo(f"Wrote the full report to {report_path}.")
 
 
 def init_app(app) -> None:

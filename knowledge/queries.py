@@ -18,6 +18,34 @@ def revision(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT n FROM kb_revision WHERE id = 1").fetchone()[0]
 
 
+def _tidy(text: str) -> str:
+    """An all-capitals name from a 211 export in ordinary capitals ("SALVATION ARMY")."""
+    if not text.isupper():
+        return text
+    words = []
+    for word in text.split(" "):
+        letters = word.strip(".,()'&-/")
+        keep = len(letters) <= 4 and not any(v in letters for v in "AEIOUY")  # YWCA, LLC
+        words.append(word if keep else word.capitalize())
+    return " ".join(words)
+
+
+def display_names(row: dict) -> tuple[str, str]:
+    """(service name, organisation name) as replies show them.
+
+    An imported service's own name is often a branch or program label ("MIAMI", "SUPPORT
+    GROUPS"): it is shown after its organisation's, so it reads well and a message that
+    merely contains such a word does not name the service.
+    """
+    name, org = row["name"] or "", row["org_name"] or ""
+    if not str(row.get("source") or "").startswith("hsds:"):
+        return name, org
+    name, org = _tidy(name), _tidy(org)
+    if name.lower() != org.lower():
+        name = f"{org}, {name}"
+    return name, org
+
+
 def _services(db: sqlite_utils.Database) -> list[Service]:
     by_service: dict[str, dict] = {}
     for table, key in (
@@ -44,19 +72,21 @@ def _services(db: sqlite_utils.Database) -> list[Service]:
         "JOIN organization o ON o.id = s.organization_id WHERE s.status = 'active' ORDER BY s.id"
     ):
         extra = by_service.get(row["id"], {})
+        name, organization = display_names(row)
         area = (extra.get("area") or [{}])[0]
         place = places.get(row["id"], {})
         public = not place.get("confidential")
         out.append(
             Service(
                 id=row["id"],
-                name=row["name"],
-                organization=row["org_name"],
+                name=name,
+                organization=organization,
                 kind=row["kind"],
                 summary={"en": row["description"] or "", "es": row["description_es"] or ""},
                 phones=tuple(
                     Phone(p["number"], p["type"], p["description"] or "")
                     for p in extra.get("phones", [])
+                    if p["type"] in ("voice", "sms")  # a fax number is no use to a person
                 ),
                 url=row["url"] or "",
                 hours=(extra.get("hours") or [{}])[0].get("description", "") or "",
@@ -98,7 +128,11 @@ def load(db: sqlite_utils.Database) -> Knowledge:
                 "es": tuple(json.loads(t["words_es"] or "[]")),
             },
         )
-        for t in db.query("SELECT * FROM taxonomy_term ORDER BY id")
+        # Only the bot's own categories: an imported taxonomy (a 211's AIRS terms) is
+        # linked to services but has no words people use, and would only slow matching.
+        for t in db.query(
+            "SELECT * FROM taxonomy_term WHERE coalesce(vocabulary, '') = '' ORDER BY id"
+        )
     ]
     templates = {
         t["key"]: {"en": t["text_en"] or "", "es": t["text_es"] or ""}

@@ -1,0 +1,142 @@
+"""Import an Open Referral HSDS file: a dry run that reports, or a real run in one transaction."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from datetime import date
+from pathlib import Path
+
+import sqlite_utils
+
+from knowledge import hsds_mapping, hsds_read
+from knowledge.hsds_convert import ORDER, Converter
+from knowledge.import_report import ImportFailed, ImportReport
+
+GENERIC_STEMS = {"datapackage", "data", "export", "hsds", "csv", "json"}
+# Child tables first, so deleting a source's rows never trips a foreign key.
+DELETE_ORDER = (
+    "attribute",
+    "language",
+    "service_area",
+    "schedule",
+    "phone",
+    "service_at_location",
+    "address",
+    "service",
+    "location",
+    "organization",
+    "taxonomy_term",
+)
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def source_name(path: Path, package_name: str = "") -> str:
+    """'hsds:<name>' from the file name, or its folder's when the file name says nothing."""
+    stem = path.stem if path.is_file() else path.name
+    if stem.lower() in GENERIC_STEMS:
+        stem = path.resolve().parent.name
+    if stem.lower() in GENERIC_STEMS and package_name:
+        stem = package_name
+    slug = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-") or "import"
+    return f"hsds:{slug}"
+
+
+def read(path: Path, fmt: str, notes: list[str]) -> tuple[hsds_read.Tables, str]:
+    """Rows per table and the package's own name, for 'hsds-datapackage' or 'hsds-json'."""
+    if fmt == "hsds-json":
+        return hsds_read.read_json(path, notes), ""
+    return hsds_read.read_datapackage(path, notes)
+
+
+def delete_source(db: sqlite_utils.Database, source: str) -> None:
+    """Remove the rows an earlier import from this source left (in the caller's transaction)."""
+    services = "SELECT id FROM service WHERE source = :s"
+    locations = "SELECT id FROM location WHERE source = :s"
+    terms = "SELECT id FROM taxonomy_term WHERE source = :s"
+    where = {
+        "attribute": f"link_id IN ({services}) OR taxonomy_term_id IN ({terms})",
+        "address": f"location_id IN ({locations})",
+        "service_at_location": f"service_id IN ({services}) OR location_id IN ({locations})",
+    }
+    for table in DELETE_ORDER:
+        condition = where.get(table) or (
+            "source = :s" if "source" in db[table].columns_dict else f"service_id IN ({services})"
+        )
+        db.execute(f"DELETE FROM [{table}] WHERE {condition}", {"s": source})
+
+
+def _bot_terms(db: sqlite_utils.Database) -> set[str]:
+    """Ids of the bot's own categories (curated or added by an earlier import)."""
+    rows = db.query("SELECT id FROM taxonomy_term WHERE coalesce(vocabulary, '') = ''")
+    return {r["id"] for r in rows}
+
+
+def _new_term_rows(mapping: hsds_mapping.Mapping, wanted: set[str], today: str) -> list[dict]:
+    return [
+        {
+            "id": t["id"],
+            "name": t["name"]["en"],
+            "name_es": t["name"].get("es", ""),
+            "words_en": json.dumps(t["words"].get("en", [])),
+            "words_es": json.dumps(t["words"].get("es", [])),
+            "source": "hsds-mapping",
+            "last_verified": today,
+        }
+        for t in mapping.new_terms
+        if t["id"] in wanted
+    ]
+
+
+def import_hsds(
+    db: sqlite_utils.Database,
+    path: str | Path,
+    *,
+    fmt: str = "hsds-datapackage",
+    dry_run: bool = False,
+    source: str | None = None,
+) -> ImportReport:
+    """Import an HSDS datapackage (zip or folder) or 3.0 JSON file; replaces that source's rows.
+
+    A dry run does everything inside a transaction and rolls it back, so its counts and
+    rejections are exactly those a real run would give. Raises ImportFailed (with nothing
+    changed) when the file cannot be read or the database refuses the rows.
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    report = ImportReport(source="", format=fmt, dry_run=dry_run)
+    try:
+        tables, package = read(path, fmt, report.notes)
+    except (OSError, hsds_read.HsdsReadError, UnicodeDecodeError) as exc:
+        raise ImportFailed(f"Nothing was changed: {exc}", report) from exc
+    report.source = source or source_name(path, package)
+    today = date.today().isoformat()
+    mapping = hsds_mapping.load()
+    conv = Converter(tables, report.source, report, mapping, today)
+    existing = _bot_terms(db)
+    conv.known_terms = existing | {t["id"] for t in mapping.new_terms}
+    rows = conv.run()
+    added = _new_term_rows(mapping, conv.used_terms - existing, today)
+    try:
+        with db.atomic():
+            delete_source(db, report.source)
+            db["taxonomy_term"].insert_all(added)
+            for table in ORDER:
+                if rows.get(table):
+                    db[table].insert_all(rows[table], batch_size=500)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    except sqlite3.Error as exc:
+        message = f"Nothing was changed: the database refused a row: {exc}"
+        raise ImportFailed(message, report) from exc
+    if added:
+        report.notes.append("added categories: " + ", ".join(t["id"] for t in added))
+    report.seconds = time.perf_counter() - started
+    return report

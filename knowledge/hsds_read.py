@@ -1,0 +1,235 @@
+"""Read Open Referral HSDS files (1.1/2.x/3.0 tabular, 3.0 JSON) into rows per table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections import defaultdict
+from pathlib import Path, PurePosixPath
+
+# CSV file stems of HSDS 1.1, 2.x and 3.0, by the table they fill here.
+FILES = {
+    "organizations": "organization",
+    "services": "service",
+    "locations": "location",
+    "physical_addresses": "address",
+    "addresses": "address",
+    "services_at_location": "service_at_location",
+    "service_at_location": "service_at_location",
+    "phones": "phone",
+    "regular_schedules": "schedule",
+    "schedules": "schedule",
+    "service_areas": "service_area",
+    "languages": "language",
+    "taxonomy": "taxonomy_term",
+    "taxonomy_terms": "taxonomy_term",
+    "services_taxonomy": "service_taxonomy",
+    "attributes": "attribute",
+    "eligibility": "eligibility",
+}
+Tables = dict[str, list[dict]]
+
+
+class HsdsReadError(ValueError):
+    """The file is not HSDS data this importer can read."""
+
+
+def canonical(table: str, row: dict) -> tuple[str, dict]:
+    """The same fields whatever the HSDS version wrote (website/url, language/name, ...)."""
+    row = {k.strip(): v for k, v in row.items() if k}
+    if table == "organization":
+        row["url"] = row.get("url") or row.get("website") or ""
+    elif table == "language":
+        row["name"] = row.get("name") or row.get("language") or ""
+    elif table == "schedule":
+        row["description"] = row.get("description") or row.get("original_text") or ""
+    elif table == "service_area":
+        row["name"] = row.get("name") or row.get("service_area") or ""
+    elif table == "taxonomy_term":
+        row["code"] = row.get("code") or row.get("id") or ""
+        row["vocabulary"] = row.get("vocabulary") or row.get("taxonomy") or ""
+    elif table == "service_taxonomy":
+        table = "attribute"
+        row = {
+            "id": row.get("id"),
+            "link_id": row.get("service_id"),
+            "link_type": "service",
+            "taxonomy_term_id": row.get("taxonomy_id"),
+            "_line": row.get("_line"),
+        }
+    return table, row
+
+
+def _read_csv(text: str, table: str, tables: Tables) -> None:
+    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        name, clean = canonical(table, {**row, "_line": f"line {number}"})
+        tables[name].append(clean)
+
+
+def _tabular(members: dict[str, bytes], notes: list[str]) -> Tables:
+    """Rows from CSV files named as HSDS names them (wherever they sit in the package)."""
+    tables: Tables = defaultdict(list)
+    for path, data in sorted(members.items()):
+        stem = PurePosixPath(path).stem
+        if not path.lower().endswith(".csv"):
+            continue
+        if stem not in FILES:
+            notes.append(f"{PurePosixPath(path).name} is not used by the bot and was skipped")
+            continue
+        _read_csv(data.decode("utf-8-sig"), FILES[stem], tables)
+    return tables
+
+
+def _listed_missing(members: dict[str, bytes], notes: list[str]) -> str:
+    """The package's name; notes the resources datapackage.json lists but the zip lacks."""
+    meta = next((p for p in members if PurePosixPath(p).name == "datapackage.json"), None)
+    if meta is None:
+        return ""
+    try:
+        package = json.loads(members[meta].decode("utf-8-sig"))
+    except ValueError:
+        return ""
+    if not isinstance(package, dict):
+        return ""
+    names = {PurePosixPath(p).name for p in members}
+    for resource in package.get("resources") or []:
+        listed = PurePosixPath(str(resource.get("path", ""))).name
+        if listed and listed not in names:
+            notes.append(f"datapackage.json lists {listed}, which the package does not hold")
+    return str(package.get("name") or "")
+
+
+def read_datapackage(path: Path, notes: list[str]) -> tuple[Tables, str]:
+    """A tabular data package: a zip or a folder with datapackage.json and CSV files."""
+    if path.is_dir():
+        members = {str(p.relative_to(path)): p.read_bytes() for p in path.rglob("*") if p.is_file()}
+    else:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = {
+                    i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()
+                }
+        except zipfile.BadZipFile as exc:
+            raise HsdsReadError(f"{path.name} is not a zip file: {exc}") from exc
+    name = _listed_missing(members, notes)
+    tables = _tabular(members, notes)
+    if not tables:
+        raise HsdsReadError(f"{path.name} holds no HSDS CSV files (organizations.csv, ...)")
+    return tables, name
+
+
+class _Flattener:
+    """Walks nested HSDS 3.0 objects into rows per table, each object once."""
+
+    def __init__(self) -> None:
+        self.tables: Tables = defaultdict(list)
+        self.seen: set[tuple[str, str]] = set()
+
+    def add(self, table: str, obj: dict, **links: object) -> str:
+        row = {k: v for k, v in obj.items() if not isinstance(v, (dict, list))}
+        row.update({k: v for k, v in links.items() if v is not None})
+        key = str(row.get("id") or "")
+        if key and (table, key) in self.seen:
+            return key  # the same object repeated elsewhere in a nested document
+        self.seen.add((table, key))
+        table, row = canonical(table, row)
+        self.tables[table].append(row)
+        return key
+
+    def organization(self, obj: dict) -> str:
+        oid = self.add("organization", obj)
+        for service in obj.get("services") or []:
+            self.service(service, oid)
+        for location in obj.get("locations") or []:
+            self.location(location, oid)
+        return oid
+
+    def service(self, obj: dict, organization_id: str | None = None) -> str:
+        org = obj.get("organization")
+        if isinstance(org, dict):
+            organization_id = self.organization(org)
+        sid = self.add(
+            "service", obj, organization_id=obj.get("organization_id") or organization_id
+        )
+        for table, key in (("phone", "phones"), ("schedule", "schedules")):
+            for item in obj.get(key) or []:
+                self.add(table, item, service_id=sid)
+        for table, key in (("service_area", "service_areas"), ("language", "languages")):
+            for item in obj.get(key) or []:
+                self.add(table, item, service_id=sid)
+        for sal in obj.get("service_at_locations") or []:
+            self.service_at_location(sal, sid)
+        for attribute in obj.get("attributes") or []:
+            term = attribute.get("taxonomy_term")
+            term_id = self.add("taxonomy_term", term) if isinstance(term, dict) else None
+            self.add(
+                "attribute",
+                attribute,
+                link_id=sid,
+                link_type="service",
+                taxonomy_term_id=attribute.get("taxonomy_term_id") or term_id,
+            )
+        return sid
+
+    def location(self, obj: dict, organization_id: str | None = None) -> str:
+        lid = self.add(
+            "location", obj, organization_id=obj.get("organization_id") or organization_id
+        )
+        for address in obj.get("addresses") or []:
+            self.add("address", address, location_id=lid)
+        return lid
+
+    def service_at_location(self, obj: dict, service_id: str | None = None) -> None:
+        if isinstance(obj.get("service"), dict):
+            service_id = self.service(obj["service"])
+        location = obj.get("location")
+        lid = self.location(location) if isinstance(location, dict) else obj.get("location_id")
+        self.add("service_at_location", obj, service_id=service_id, location_id=lid)
+        for table, key in (("phone", "phones"), ("schedule", "schedules")):
+            for item in obj.get(key) or []:
+                self.add(table, item, service_id=service_id)
+
+    def any(self, obj: object) -> None:
+        """Dispatch one top-level value by its shape."""
+        if isinstance(obj, list):
+            for item in obj:
+                self.any(item)
+        elif not isinstance(obj, dict):
+            raise HsdsReadError("expected HSDS objects (JSON objects or lists of them)")
+        elif isinstance(obj.get("contents"), list):
+            self.any(obj["contents"])
+        elif "service" in obj and ("location" in obj or "location_id" in obj):
+            self.service_at_location(obj)
+        elif any(k in obj for k in ("services", "website", "locations", "legal_status")):
+            self.organization(obj)
+        elif any(k in obj for k in ("location_type", "addresses", "latitude")):
+            self.location(obj)
+        elif "term_uri" in obj or ("code" in obj and "taxonomy" in obj):
+            self.add("taxonomy_term", obj)
+        elif "name" in obj and any(k in obj for k in ("status", "organization", "phones")):
+            self.service(obj)
+
+
+def read_json(path: Path, notes: list[str]) -> Tables:
+    """HSDS 3.0 JSON: one object, a list, an API page ({"contents": [...]}) or tabular JSON."""
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    flat = _Flattener()
+    for file in files:
+        try:
+            doc = json.loads(file.read_text(encoding="utf-8-sig"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise HsdsReadError(f"{file.name} is not JSON: {exc}") from exc
+        if isinstance(doc, dict) and any(str(k).endswith(".csv") for k in doc):
+            for name, rows in doc.items():  # tabular.json: {"services.csv": [rows], ...}
+                stem = PurePosixPath(str(name)).stem
+                for row in rows if stem in FILES and isinstance(rows, list) else []:
+                    table, clean = canonical(FILES[stem], {**row})
+                    flat.tables[table].append(clean)
+            continue
+        before = sum(len(r) for r in flat.tables.values())
+        flat.any(doc)
+        if sum(len(r) for r in flat.tables.values()) == before:
+            notes.append(f"{file.name} holds no services, organizations or locations")
+    return flat.tables

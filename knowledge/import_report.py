@@ -1,0 +1,102 @@
+"""What an import read, kept and rejected (and why), for the CLI and the staff editor."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+# Kinds of rejection, as staff read them.
+MISSING = "missing required field"
+DANGLING = "dangling foreign key"
+DUPLICATE = "duplicate id"
+BAD_PHONE = "bad phone"
+BAD_VALUE = "bad value"
+UNKNOWN = "unknown value"
+
+
+class ImportFailed(RuntimeError):
+    """The import stopped; nothing in the knowledge base was changed."""
+
+    def __init__(self, message: str, report: ImportReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One row that was not imported, and why."""
+
+    table: str
+    row: str  # the row's id in the file, or "line N" when it has none
+    kind: str  # one of the kinds above
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.row}: {self.kind}: {self.detail}"
+
+
+@dataclass
+class ImportReport:
+    """Counts per table, every rejected row, and field-level corrections, for one import."""
+
+    source: str
+    format: str
+    dry_run: bool = True
+    read: Counter = field(default_factory=Counter)
+    imported: Counter = field(default_factory=Counter)
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)  # kept, with a field cleared
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def reject(self, table: str, row: str, kind: str, detail: str) -> None:
+        """Record a row that will not be imported."""
+        self.rejected.append(Rejection(table, row, kind, detail))
+
+    def warn(self, table: str, row: str, kind: str, detail: str) -> None:
+        """Record a row kept with one field dropped or corrected."""
+        self.warnings.append(Rejection(table, row, kind, detail))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per table: rows read, rows imported (or that would be), rows rejected."""
+        refused = Counter(r.table for r in self.rejected)
+        tables = list(dict.fromkeys([*self.read, *self.imported, *refused]))
+        return {
+            t: {"read": self.read[t], "imported": self.imported[t], "rejected": refused[t]}
+            for t in tables
+        }
+
+    def reasons(self) -> Counter:
+        """How many rows were rejected per (table, kind)."""
+        return Counter((r.table, r.kind) for r in self.rejected)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready copy (every rejected row included)."""
+        return {
+            "source": self.source,
+            "format": self.format,
+            "dry_run": self.dry_run,
+            "seconds": round(self.seconds, 2),
+            "counts": self.counts(),
+            "rejected": [r.__dict__ for r in self.rejected],
+            "warnings": [w.__dict__ for w in self.warnings],
+            "notes": list(self.notes),
+        }
+
+    def summary(self, examples: int = 3) -> str:
+        """A few lines for a terminal: counts, then each reason with up to `examples` rows."""
+        verb = "would import" if self.dry_run else "imported"
+        lines = [f"{'Dry run' if self.dry_run else 'Import'} of {self.source} ({self.format}):"]
+        for table, c in self.counts().items():
+            lines.append(
+                f"  {table}: read {c['read']}, {verb} {c['imported']}, rejected {c['rejected']}"
+            )
+        for (table, kind), n in sorted(self.reasons().items()):
+            lines.append(f"  rejected {n} {table} rows: {kind}")
+            shown = [r for r in self.rejected if r.table == table and r.kind == kind]
+            lines.extend(f"    {r.row}: {r.detail}" for r in shown[:examples])
+        for (table, kind), n in sorted(Counter((w.table, w.kind) for w in self.warnings).items()):
+            lines.append(f"  kept {n} {table} rows with a field dropped: {kind}")
+        lines.extend(f"  note: {note}" for note in self.notes)
+        lines.append(f"  took {self.seconds:.1f} s")
+        return "\n".join(lines)

@@ -1,0 +1,197 @@
+"""The whole knowledge base as JSON or CSV, and back again, validated, in one transaction."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import time
+import zipfile
+from pathlib import Path
+
+import sqlite_utils
+
+from knowledge import hsds_clean, schema
+from knowledge.import_report import (
+    BAD_PHONE,
+    BAD_VALUE,
+    DANGLING,
+    DUPLICATE,
+    MISSING,
+    ImportFailed,
+    ImportReport,
+)
+
+URL_FIELDS = {("organization", "url"), ("service", "url")}
+
+
+def table_order(db: sqlite_utils.Database) -> list[str]:
+    """The content tables, each after the tables its foreign keys point to."""
+    pending, done = list(schema.CONTENT_TABLES), []
+    while pending:
+        for table in pending:
+            parents = {fk.other_table for fk in db[table].foreign_keys} - {table}
+            if parents <= set(done) | (parents - set(schema.CONTENT_TABLES)):
+                done.append(table)
+                pending.remove(table)
+                break
+        else:  # a cycle: keep the declared order for the rest
+            done.extend(pending)
+            break
+    return done
+
+
+def export_tables(db: sqlite_utils.Database) -> dict[str, list[dict]]:
+    """Every content table's rows (directory, categories, rules, answers, templates)."""
+    return {t: list(db[t].rows_where(order_by=_pk(db, t))) for t in schema.CONTENT_TABLES}
+
+
+def export_json(db: sqlite_utils.Database) -> str:
+    """The knowledge base as one JSON object: {table: [rows]}."""
+    return json.dumps(export_tables(db), indent=2, ensure_ascii=False)
+
+
+def csv_files(db: sqlite_utils.Database) -> dict[str, str]:
+    """One CSV text per content table, named <table>.csv."""
+    files = {}
+    for table, rows in export_tables(db).items():
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(db[table].columns_dict))
+        writer.writeheader()
+        writer.writerows(rows)
+        files[f"{table}.csv"] = buffer.getvalue()
+    return files
+
+
+def export_csv(db: sqlite_utils.Database, directory: Path) -> list[Path]:
+    """Write one CSV file per content table into directory; the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in csv_files(db).items():
+        (directory / name).write_text(text, encoding="utf-8", newline="")
+        written.append(directory / name)
+    return written
+
+
+def _pk(db: sqlite_utils.Database, table: str) -> str:
+    return ", ".join(f"[{k}]" for k in db[table].pks)
+
+
+def read_kb(path: Path, fmt: str) -> dict[str, list[dict]]:
+    """Tables from this project's own export: 'kb-json', or 'kb-csv' (a folder or a zip)."""
+    if fmt == "kb-json":
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+            raise ImportFailed("Nothing was changed: the JSON is not {table: [rows]}")
+        return data
+    if path.is_dir():
+        texts = {p.stem: p.read_text(encoding="utf-8-sig") for p in path.glob("*.csv")}
+    else:
+        with zipfile.ZipFile(path) as archive:
+            texts = {
+                Path(n).stem: archive.read(n).decode("utf-8-sig")
+                for n in archive.namelist()
+                if n.endswith(".csv")
+            }
+    return {stem: list(csv.DictReader(io.StringIO(text))) for stem, text in texts.items()}
+
+
+def _typed(value: object, kind: type) -> object:
+    """A CSV string as the column's type (blank numbers are NULL)."""
+    if not isinstance(value, str) or kind is str:
+        return value
+    return None if value.strip() == "" else kind(value)
+
+
+def _check(table: str, row: dict, report: ImportReport, where: str) -> bool:
+    """Phones and web addresses, validated as the editor and the curated files do."""
+    if table == "phone":
+        number = str(row.get("number") or "")
+        if not (number.isdigit() and len(number) <= 6):  # short codes: 233733, 911
+            try:
+                row["number"] = hsds_clean.phone(number)[0]
+            except hsds_clean.FieldError as exc:
+                report.reject(
+                    table, where, BAD_PHONE if "phone" in exc.args[0] else MISSING, exc.args[1]
+                )
+                return False
+    for t, field in URL_FIELDS:
+        if t == table and row.get(field):
+            try:
+                hsds_clean.url(row[field])
+            except hsds_clean.FieldError as exc:
+                report.reject(table, where, BAD_VALUE, exc.args[1])
+                return False
+    return True
+
+
+def validate_kb(
+    db: sqlite_utils.Database, tables: dict[str, list[dict]], report: ImportReport
+) -> dict[str, list[dict]]:
+    """The rows that can be loaded, by table; every other row rejected in report."""
+    kept: dict[str, list[dict]] = {}
+    keys: dict[str, set] = {}
+    for name in tables:
+        if name not in schema.CONTENT_TABLES:
+            report.notes.append(f"{name} is not a knowledge base table and was skipped")
+    for table in table_order(db):
+        columns, pks = db[table].columns_dict, db[table].pks
+        fks = [fk for fk in db[table].foreign_keys if fk.other_table in schema.CONTENT_TABLES]
+        kept[table], keys[table] = [], set()
+        for number, raw in enumerate(tables.get(table, []), start=1):
+            report.read[table] += 1
+            row = {k: _typed(v, columns[k]) for k, v in raw.items() if k in columns}
+            key = tuple(row.get(k) for k in pks)
+            where = "/".join(str(k) for k in key) if all(k not in (None, "") for k in key) else ""
+            if not where:
+                report.reject(table, f"row {number}", MISSING, f"{pks[0]} is empty")
+                continue
+            if where in keys[table]:
+                report.reject(table, where, DUPLICATE, f"{where} appears more than once")
+                continue
+            missing = next(
+                (
+                    fk
+                    for fk in fks
+                    if row.get(fk.column) and row[fk.column] not in keys[fk.other_table]
+                ),
+                None,
+            )
+            if missing is not None:
+                detail = f"{missing.column} {row[missing.column]} is not in {missing.other_table}"
+                report.reject(table, where, DANGLING, detail)
+                continue
+            if not _check(table, row, report, where):
+                continue
+            keys[table].add(where)
+            kept[table].append(row)
+            report.imported[table] += 1
+    return kept
+
+
+def import_kb(
+    db: sqlite_utils.Database,
+    tables: dict[str, list[dict]],
+    *,
+    dry_run: bool = False,
+    fmt: str = "kb-json",
+) -> ImportReport:
+    """Replace every content table with these rows (a restore), all or nothing."""
+    started = time.perf_counter()
+    report = ImportReport(source="kb", format=fmt, dry_run=dry_run)
+    kept = validate_kb(db, tables, report)
+    if not dry_run:
+        order = table_order(db)
+        try:
+            with db.atomic():
+                for table in reversed(order):
+                    db.execute(f"DELETE FROM [{table}]")
+                for table in order:
+                    db[table].insert_all(kept[table], batch_size=500)
+        except sqlite3.Error as exc:
+            raise ImportFailed(
+                f"Nothing was changed: the database refused a row: {exc}", report
+            ) from exc
+    report.seconds = time.perf_counter() - started
+    return report
