@@ -188,10 +188,21 @@ def _v3(db: sqlite_utils.Database) -> None:
     db["delivery_failure"].create_index(["created_at"])
 
 
+def _v6(db: sqlite_utils.Database) -> None:
+    """Imported directories: taxonomy codes and vocabularies, street address and postal code."""
+    db["taxonomy_term"].add_column("code", str)
+    db["taxonomy_term"].add_column("vocabulary", str)
+    db["taxonomy_term"].add_column("parent_id", str)
+    db["address"].add_column("address_1", str)
+    db["address"].add_column("postal_code", str)
+    db["attribute"].create_index(["link_id"])
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _v1),
     (2, _v2),
     (3, _v3),
+    (6, _v6),
 ]
 
 
@@ -207,9 +218,11 @@ def migrate(db: sqlite_utils.Database) -> int:
     """Apply every migration the database has not seen, each in one transaction."""
     if "migrations" not in db.table_names():
         db["migrations"].create({"version": int, "applied_at": str}, pk="version")
-    current = version(db)
+    # By the set applied, not the highest: numbers are reserved out of order (6 may land
+    # before 4), and a later-merged lower number must still run.
+    applied = {row[0] for row in db.execute("SELECT version FROM migrations")}
     for number, step in MIGRATIONS:
-        if number <= current:
+        if number in applied:
             continue
         with db.atomic():
             step(db)
