@@ -64,6 +64,12 @@ SETTINGS = [
         "Where Flask-Limiter keeps its counters; memory:// counts per worker process.",
     ),
     Setting(
+        "SECURE_COOKIES",
+        "auto",
+        "Send the staff editor's session cookie over HTTPS only: 1, 0, or auto (on unless "
+        "the app runs in debug or testing mode). Set 0 to sign in over plain http locally.",
+    ),
+    Setting(
         "READ_ONLY",
         "",
         "Set to 1 to open the database read-only (maintenance, a read-only disk): the bot "

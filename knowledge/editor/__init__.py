@@ -1,0 +1,63 @@
+"""The staff editor at /admin: sign-in, editing, preview, history; CSRF and cookie settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Flask
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from knowledge.editor import auth, history, people, preview, records  # noqa: F401 (routes)
+from knowledge.editor.auth import current_user, refuse
+from knowledge.editor.blueprint import bp
+
+csrf = CSRFProtect()
+SIGNED_IN_FOR = timedelta(hours=8)
+
+
+def secure_cookies(app: Flask) -> bool:
+    """Whether session cookies are sent over HTTPS only (SECURE_COOKIES: auto, 1 or 0)."""
+    value = str(app.config.get("SECURE_COOKIES", "auto")).strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    return not (app.debug or app.testing)
+
+
+@bp.errorhandler(CSRFError)
+def csrf_refused(error: CSRFError):
+    """A form sent without its security token (or with an old one) is refused, plainly."""
+    return refuse(
+        "This form was refused because its security token is missing or out of date. "
+        "Go back, reload the page and try again.",
+        400,
+        "Form refused",
+    )
+
+
+@bp.errorhandler(404)
+def not_found(_error):
+    """Unknown editor pages."""
+    return refuse("There is no such page in the editor.", 404, "Not found")
+
+
+@bp.errorhandler(405)
+def wrong_method(_error):
+    """A GET where only a form POST makes sense, or the other way round."""
+    return refuse("That page only takes a form sent from the editor.", 405, "Not allowed")
+
+
+def init_app(app: Flask, exempt: tuple[Blueprint, ...] = ()) -> None:
+    """Mount the editor; turn on CSRF for every form except the exempt (non-browser) blueprints."""
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure_cookies(app),
+        PERMANENT_SESSION_LIFETIME=SIGNED_IN_FOR,
+    )
+    csrf.init_app(app)
+    for blueprint in exempt:
+        csrf.exempt(blueprint)
+    app.register_blueprint(bp)
+    app.jinja_env.globals["staff_user"] = current_user

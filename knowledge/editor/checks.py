@@ -1,0 +1,182 @@
+"""Checks on what staff type, each failing with a plain sentence: phones, URLs, ids, SMS budget."""
+
+from __future__ import annotations
+
+import re
+import string
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+from bot import compose
+from bot.sms import MAX_SEGMENTS, is_gsm7, segments, to_gsm7
+from bot.types import Knowledge
+from knowledge import partners
+
+REGION = "US"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+# Placeholders the bot fills in (see knowledge/data/README.md), with stand-ins for measuring.
+PLACEHOLDERS = ("hotline_call", "hotline_text", "careline", "program", "services", "place")
+SAMPLE_PLACE = "New Haven"
+
+
+class CheckError(ValueError):
+    """A value staff typed that cannot be saved, with the reason as a sentence."""
+
+
+def phone(text: str) -> str:
+    """A phone number as stored: E.164, or the digits of a short code (911, 233733)."""
+    raw = text.strip()
+    if raw.isdigit() and 3 <= len(raw) <= 6:
+        return raw
+    try:
+        parsed = phonenumbers.parse(raw, REGION)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise CheckError(
+            f'"{raw}" is not a valid phone number. Enter a number with its area code, '
+            "such as 203-555-0123 or +44 20 7946 0000, or a short code such as 233733."
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_for_people(number: str) -> str:
+    """A stored number shown nationally ((203) 555-0123), or as stored if it is a short code."""
+    if not number or not number.startswith("+"):
+        return number or ""
+    try:
+        parsed = phonenumbers.parse(number, REGION)
+    except phonenumbers.NumberParseException:
+        return number
+    if phonenumbers.region_code_for_number(parsed) == REGION:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def url(text: str) -> str:
+    """A web address that starts with http:// or https:// and names a host."""
+    raw = text.strip()
+    parts = urlsplit(raw)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or "." not in host or " " in raw:
+        raise CheckError(
+            f'"{raw}" is not a web address. Enter the full address, such as https://example.org.'
+        )
+    return raw
+
+
+def origins(text: str) -> list[str]:
+    """Web origins, one a line (https://partner.org), as the widget's CORS check compares them."""
+    out = []
+    for line in (raw.strip() for raw in text.splitlines()):
+        if not line:
+            continue
+        origin = partners.normalize_origin(line)
+        if origin is None:
+            raise CheckError(
+                f'"{line}" is not an origin. Enter the start of the address only, '
+                "such as https://partner.org."
+            )
+        out.append(origin)
+    return out
+
+
+def exit_url(text: str) -> str:
+    """Where quick exit goes: a full http(s) address, or a path on this site."""
+    raw = text.strip()
+    if not partners.valid_exit_url(raw):
+        raise CheckError(
+            f'"{raw}" is not a quick-exit address. Enter a full address such as '
+            "https://www.google.com, or a path on this site such as /demo."
+        )
+    return raw
+
+
+def slug(text: str) -> str:
+    """An id staff choose: lower-case letters, digits, dashes and underscores."""
+    raw = text.strip()
+    if not SLUG.match(raw):
+        raise CheckError(
+            "An id is 1 to 80 lower-case letters, digits, dashes or underscores, "
+            "such as new-haven-shelter."
+        )
+    return raw
+
+
+def placeholders(text: str) -> list[str]:
+    """The {placeholders} a template uses; CheckError if braces are unmatched or unknown."""
+    try:
+        names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+    except ValueError as exc:
+        raise CheckError(
+            "A { or } is unmatched. Placeholders look like {hotline_call}; "
+            f"the bot knows {', '.join('{' + p + '}' for p in PLACEHOLDERS)}."
+        ) from exc
+    unknown = [n for n in names if n not in PLACEHOLDERS]
+    if unknown:
+        raise CheckError(
+            f"{{{unknown[0]}}} is not a placeholder the bot fills in; it knows "
+            f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)}."
+        )
+    return names
+
+
+def _sample_services(kb: Knowledge) -> str:
+    """Two service lines, as a stand-in for {services} when measuring a template."""
+    listed = [s for s in kb.services if s.kind in ("directory", "program") and s.phones]
+    return "\n".join(compose.service_line(s) for s in listed[:2])
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def as_sent(text: str, kb: Knowledge, lang: str, kind: str, program: str) -> str:
+    """The text a person would get: placeholders filled, and an answer's footer added."""
+    values = {
+        **compose.numbers(kb),
+        "program": program,
+        "services": _sample_services(kb),
+        "place": SAMPLE_PLACE,
+    }
+    filled = text.format_map(_Blank(values)) if kind == "template" else text
+    if kind == "answer":
+        filled += "\n" + compose.render(kb, "info_footer", lang, program)
+    return filled
+
+
+def budget(text: str, kb: Knowledge, lang: str, kind: str, program: str) -> dict:
+    """What a template or answer costs over SMS, and what is wrong with it (if anything)."""
+    problems = []
+    if kind == "template":
+        try:
+            placeholders(text)
+        except CheckError as exc:
+            problems.append(str(exc))
+    sent = as_sent(text, kb, lang, kind, program) if not problems else text
+    sms = to_gsm7(sent)
+    count, encoding = segments(sms)
+    if lang == "en" and not is_gsm7(text):
+        odd = sorted({ch for ch in text if not is_gsm7(ch)})
+        problems.append(
+            "English text must use plain characters (GSM-7); replace "
+            + " ".join(repr(ch) for ch in odd[:5])
+            + " (curly quotes, dashes, emoji or accents)."
+        )
+    if count > MAX_SEGMENTS:
+        over = len(sms) - MAX_SEGMENTS * 153
+        problems.append(
+            f"Over SMS this is {count} segments; the most is {MAX_SEGMENTS}. "
+            f"Cut about {max(over, 1)} characters."
+        )
+    return {
+        "segments": count,
+        "encoding": "GSM-7" if encoding == "gsm7" else "UCS-2",
+        "characters": len(sms),
+        "max_segments": MAX_SEGMENTS,
+        "ok": not problems,
+        "problems": problems,
+        "sms": sms,
+    }

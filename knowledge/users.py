@@ -1,0 +1,180 @@
+"""Staff accounts: roles, scrypt password hashes, and lockout after repeated failed sign-ins."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import sqlite_utils
+from werkzeug.security import check_password_hash, generate_password_hash
+
+ROLES = ("viewer", "editor", "admin")  # each can do everything the ones before it can
+MIN_PASSWORD = 10
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 15 * 60
+HASH_METHOD = "scrypt"
+# Checked when the username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password", method=HASH_METHOD)
+
+
+class UserError(ValueError):
+    """A username, role or password that cannot be used, in a plain sentence."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in member of staff."""
+
+    id: int
+    username: str
+    role: str
+
+    def can(self, role: str) -> bool:
+        """True when this user's role includes role's rights."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt: the user, or a sentence saying why not."""
+
+    user: User | None
+    problem: str = ""
+
+
+def _check_username(username: str) -> str:
+    name = username.strip()
+    if not name or len(name) > 64 or not all(ch.isalnum() or ch in "._-@" for ch in name):
+        raise UserError("A username is 1 to 64 letters, digits, dots, dashes, @ or underscores.")
+    return name
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UserError(f"The role must be one of: {', '.join(ROLES)}.")
+    return role
+
+
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"A password needs at least {MIN_PASSWORD} characters.")
+    return password
+
+
+def _user(row: dict) -> User:
+    return User(row["id"], row["username"], row["role"])
+
+
+def create(db: sqlite_utils.Database, username: str, password: str, role: str) -> User:
+    """Add a staff account; UserError if the name is taken or a value is not acceptable."""
+    name = _check_username(username)
+    _check_role(role)
+    _check_password(password)
+    if find(db, name) is not None:
+        raise UserError(f"There is already a user called {name}.")
+    row = {
+        "username": name,
+        "password_hash": generate_password_hash(password, method=HASH_METHOD),
+        "role": role,
+        "failed": 0,
+        "locked_until": 0.0,
+    }
+    with db.atomic():
+        row["id"] = db["staff_user"].insert(row).last_pk
+    return _user(row)
+
+
+def find(db: sqlite_utils.Database, username: str) -> dict | None:
+    """The stored row for a username (case-insensitive), or None."""
+    query = "SELECT * FROM staff_user WHERE lower(username) = lower(?)"
+    rows = list(db.query(query, [username.strip()]))
+    return rows[0] if rows else None
+
+
+def get(db: sqlite_utils.Database, user_id: int) -> User | None:
+    """The user with this id, or None (deleted since they signed in)."""
+    rows = list(db.query("SELECT * FROM staff_user WHERE id = ?", [user_id]))
+    return _user(rows[0]) if rows else None
+
+
+def all_users(db: sqlite_utils.Database) -> list[dict]:
+    """Every account, by username, without password hashes."""
+    sql = "SELECT id, username, role, failed, locked_until FROM staff_user ORDER BY username"
+    return list(db.query(sql))
+
+
+def authenticate(
+    db: sqlite_utils.Database, username: str, password: str, now: float | None = None
+) -> SignIn:
+    """Check a username and password, counting failures and locking the account after too many."""
+    now = time.time() if now is None else now
+    row = find(db, username)
+    if row is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return SignIn(None, "The username or password is wrong.")
+    if (row["locked_until"] or 0) > now:
+        minutes = max(1, round((row["locked_until"] - now) / 60))
+        return SignIn(
+            None,
+            f"This account is locked after {MAX_FAILURES} failed sign-ins. "
+            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}, or ask an admin.",
+        )
+    if not check_password_hash(row["password_hash"], password):
+        failed = (row["failed"] or 0) + 1
+        locked = now + LOCKOUT_SECONDS if failed >= MAX_FAILURES else 0.0
+        with db.atomic():
+            db["staff_user"].update(
+                row["id"], {"failed": 0 if locked else failed, "locked_until": locked}
+            )
+        if locked:
+            return SignIn(
+                None,
+                f"Too many failed sign-ins: this account is locked for "
+                f"{LOCKOUT_SECONDS // 60} minutes.",
+            )
+        return SignIn(None, "The username or password is wrong.")
+    with db.atomic():
+        db["staff_user"].update(row["id"], {"failed": 0, "locked_until": 0.0})
+    return SignIn(_user(row))
+
+
+def set_password(db: sqlite_utils.Database, user_id: int, password: str) -> None:
+    """Replace a user's password (and lift any lockout)."""
+    _check_password(password)
+    with db.atomic():
+        db["staff_user"].update(
+            user_id,
+            {
+                "password_hash": generate_password_hash(password, method=HASH_METHOD),
+                "failed": 0,
+                "locked_until": 0.0,
+            },
+        )
+
+
+def set_role(db: sqlite_utils.Database, user_id: int, role: str) -> None:
+    """Change a user's role; the last admin cannot stop being one."""
+    _check_role(role)
+    with db.atomic():
+        if role != "admin" and _is_last_admin(db, user_id):
+            raise UserError("This is the only admin; make someone else admin first.")
+        db["staff_user"].update(user_id, {"role": role})
+
+
+def unlock(db: sqlite_utils.Database, user_id: int) -> None:
+    """Lift a lockout and forget past failures."""
+    with db.atomic():
+        db["staff_user"].update(user_id, {"failed": 0, "locked_until": 0.0})
+
+
+def delete(db: sqlite_utils.Database, user_id: int) -> None:
+    """Remove an account; the last admin cannot be removed."""
+    with db.atomic():
+        if _is_last_admin(db, user_id):
+            raise UserError("This is the only admin; make someone else admin first.")
+        db.execute("DELETE FROM staff_user WHERE id = ?", [user_id])
+
+
+def _is_last_admin(db: sqlite_utils.Database, user_id: int) -> bool:
+    admins = [r[0] for r in db.execute("SELECT id FROM staff_user WHERE role = 'admin'")]
+    return admins == [user_id]
