@@ -7,7 +7,7 @@ import os
 from flask import Flask
 
 import settings
-from knowledge import cli, db
+from knowledge import cli, db, editor, users_cli
 from webhooks import chat, errors, health, logs, openapi, page, ratelimit, sms
 
 
@@ -34,7 +34,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(page.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
+    editor.init_app(app, exempt=(chat.bp, sms.bp))  # /admin; CSRF on every browser form
     cli.init_app(app)
+    users_cli.init_app(app)
     return app
 
 
