@@ -73,7 +73,19 @@ def storage_error(exc: sqlite3.OperationalError):
     return _plain(f"{STORAGE[kind]} Please try again in a few minutes.", 503)
 
 
+def unusable_text(_exc: UnicodeError):
+    """Text that cannot be encoded (a lone surrogate in JSON) is the sender's mistake: 400."""
+    return _plain("The request holds text that is not valid Unicode.", 400)
+
+
+def too_deep(_exc: RecursionError):
+    """JSON nested thousands deep makes the parser give up: a 400, not a crash."""
+    return _plain("The request body is nested too deeply.", 400)
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers on app."""
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(UnicodeError, unusable_text)
+    app.register_error_handler(RecursionError, too_deep)
     app.register_error_handler(sqlite3.OperationalError, storage_error)
