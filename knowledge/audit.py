@@ -180,7 +180,10 @@ def revert(db: sqlite_utils.Database, metadata_id: int, by: str) -> str:
             raise AuditError("That change is not in the history.")
         table, rid = item["resource_type"], item["resource_id"]
         if table not in db.table_names():
-            raise AuditError(f"The table {table} no longer exists.")
+            raise AuditError(
+                f"Changes to {table} cannot be reverted one by one; "
+                "import the export taken before it instead."
+            )
         if item["field_name"] == WHOLE_ROW:
             return _revert_whole(db, item, by)
         row = get_row(db, table, rid)

@@ -7,7 +7,14 @@ from datetime import timedelta
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from knowledge.editor import auth, history, people, preview, records  # noqa: F401 (routes)
+from knowledge.editor import (  # noqa: F401 (each module adds its routes)
+    auth,
+    history,
+    people,
+    preview,
+    records,
+    transfer_views,
+)
 from knowledge.editor.auth import current_user, refuse
 from knowledge.editor.blueprint import bp
 
@@ -56,6 +63,7 @@ def init_app(app: Flask, exempt: tuple[Blueprint, ...] = ()) -> None:
         SESSION_COOKIE_SECURE=secure_cookies(app),
         PERMANENT_SESSION_LIFETIME=SIGNED_IN_FOR,
     )
+    app.before_request(transfer_views.allow_large_uploads)  # before CSRF reads the body
     csrf.init_app(app)
     for blueprint in exempt:
         csrf.exempt(blueprint)

@@ -1,0 +1,145 @@
+"""Import and export pages: downloads in every format; uploads dry-run before the real run."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from knowledge import audit, transfer
+from knowledge.db import get_db
+from knowledge.editor.auth import current_user, login_required, refuse
+from knowledge.editor.blueprint import bp
+from knowledge.import_report import ImportFailed
+
+MAX_UPLOAD = 100 * 1024 * 1024  # the Miami 211 datapackage is a few MB; leave room
+SUFFIXES = (".zip", ".json")
+KEY = "import_upload"  # the Flask-session key naming the file waiting for its real run
+
+
+def _uploads() -> Path:
+    folder = Path(current_app.config["DATABASE"]).parent / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _waiting() -> Path | None:
+    """The uploaded file this session dry-ran, if it is still there."""
+    name = session.get(KEY, {}).get("file", "")
+    path = _uploads() / name if name and "/" not in name else None
+    return path if path and path.is_file() else None
+
+
+@bp.get("/transfer")
+@login_required
+def transfer_page():
+    """Exports to download, and the import form."""
+    return render_template(
+        "admin/transfer.html",
+        exports=transfer.EXPORT_FORMATS,
+        formats=transfer.IMPORT_FORMATS,
+        waiting=session.get(KEY) if _waiting() else None,
+    )
+
+
+@bp.get("/transfer/export/<fmt>")
+@login_required
+def export(fmt: str):
+    """Download the knowledge base in one of the export formats."""
+    if fmt not in transfer.EXPORT_FORMATS:
+        return refuse(f"There is no export format called {fmt}.", 404, "Not found")
+    content, mime, name = transfer.export_bytes(get_db(), fmt)
+    return Response(
+        content, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@bp.post("/transfer/import")
+@login_required(role="admin")
+def import_upload():
+    """Dry-run an uploaded file: what would be imported and every row that would be rejected."""
+    upload = request.files.get("file")
+    fmt = request.form.get("format") or None
+    if upload is None or not upload.filename:
+        return refuse("Choose a file to import.", 400, "Nothing to import")
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in SUFFIXES:
+        return refuse("Import a .zip (datapackage or CSV) or a .json file.", 400, "Cannot import")
+    if fmt is not None and fmt not in transfer.IMPORT_FORMATS:
+        return refuse(f"There is no import format called {fmt}.", 400, "Cannot import")
+    old = _waiting()
+    if old:
+        old.unlink()
+    path = _uploads() / (secrets.token_hex(12) + suffix)
+    upload.save(path)
+    session[KEY] = {"file": path.name, "name": upload.filename, "format": fmt or ""}
+    return _run(path, fmt, dry_run=True, name=upload.filename)
+
+
+@bp.post("/transfer/import/run")
+@login_required(role="admin")
+def import_run():
+    """Import the file that was dry-run, for real, in one transaction."""
+    path = _waiting()
+    if path is None:
+        return refuse("Upload the file again: there is no dry run waiting.", 400, "Cannot import")
+    held = session.pop(KEY)
+    try:
+        return _run(path, held["format"] or None, dry_run=False, name=held["name"])
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _run(path: Path, fmt: str | None, dry_run: bool, name: str):
+    db = get_db()
+    try:
+        report = transfer.import_path(db, path, fmt, dry_run=dry_run)
+    except ImportFailed as exc:
+        session.pop(KEY, None)
+        path.unlink(missing_ok=True)
+        return render_template(
+            "admin/import_report.html", failed=str(exc), report=exc.report, name=name
+        ), 400
+    if not dry_run:
+        with db.atomic():
+            summary = {"format": report.format, "counts": report.counts()}
+            audit.record(
+                db,
+                "knowledge_base",
+                report.source,
+                "import",
+                audit.WHOLE_ROW,
+                None,
+                json.dumps(summary),
+                current_user().username,
+            )
+        flash(f"Imported {name}. The bot uses the new entries from the next message.")
+    return render_template("admin/import_report.html", failed="", report=report, name=name)
+
+
+@bp.post("/transfer/import/cancel")
+@login_required(role="admin")
+def import_cancel():
+    """Forget the dry-run file without importing it."""
+    path = _waiting()
+    if path:
+        path.unlink()
+    session.pop(KEY, None)
+    return redirect(url_for("editor.transfer_page"))
+
+
+def allow_large_uploads() -> None:
+    """Raise the body-size limit for the import upload only (runs before the CSRF check)."""
+    if request.endpoint == "editor.import_upload":
+        request.max_content_length = MAX_UPLOAD
