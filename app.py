@@ -7,7 +7,7 @@ import os
 from flask import Flask
 
 import settings
-from knowledge import cli, db, editor, users_cli
+from knowledge import cli, db, editor, reports_page, retention, users_cli
 from webhooks import chat, errors, health, logs, openapi, page, ratelimit, sms
 
 
@@ -35,8 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     editor.init_app(app, exempt=(chat.bp, sms.bp))  # /admin; CSRF on every browser form
+    app.register_blueprint(reports_page.bp)
     cli.init_app(app)
     users_cli.init_app(app)
+    retention.init_app(app)
     return app
 
 

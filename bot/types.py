@@ -112,6 +112,7 @@ class Session:
     last_intent: str = ""
     turns: int = 0
     updated_at: float = 0.0
+    event_id: int = 0  # the anonymous report event this conversation counts as
 
     def to_dict(self) -> dict:
         """A JSON-ready copy."""
@@ -123,6 +124,7 @@ class Session:
             "last_intent": self.last_intent,
             "turns": self.turns,
             "updated_at": self.updated_at,
+            "event_id": self.event_id,
         }
 
     @classmethod

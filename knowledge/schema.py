@@ -198,11 +198,33 @@ def _v6(db: sqlite_utils.Database) -> None:
     db["attribute"].create_index(["link_id"])
 
 
+def _v8(db: sqlite_utils.Database) -> None:
+    """Anonymous report events: one row per conversation, nothing that identifies anyone."""
+    db["event"].create(
+        {
+            "id": int,
+            "day": str,
+            "channel": str,
+            "partner": str,
+            "kind": str,
+            "reason": str,
+            "lang": str,
+            "region": str,
+            "resources": str,
+            "opt_out": int,
+            "opt_in": int,
+        },
+        pk="id",
+    )
+    db["event"].create_index(["day"])
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _v1),
     (2, _v2),
     (3, _v3),
     (6, _v6),
+    (8, _v8),
 ]
 
 

@@ -8,7 +8,7 @@ from flask import current_app
 
 from bot.engine import respond
 from bot.types import Reply
-from knowledge import queries, state
+from knowledge import events, queries, state
 from knowledge.db import get_db
 from webhooks import logs
 from webhooks.errors import storage_problem
@@ -24,7 +24,9 @@ def session_key(channel: str, raw_id: str) -> str:
     return state.keyed_hash(current_app.config["PHONE_HASH_KEY"], channel, raw_id)
 
 
-def turn(channel: str, key: str, text: str, lang_hint: str | None = None) -> Reply:
+def turn(
+    channel: str, key: str, text: str, lang_hint: str | None = None, partner: str = ""
+) -> Reply:
     """Answer text in the conversation stored under key, and save what the bot remembers."""
     db = get_db()
     session = state.load_session(db, key)
@@ -37,6 +39,7 @@ def turn(channel: str, key: str, text: str, lang_hint: str | None = None) -> Rep
         program=current_app.config["PROGRAM_NAME"],
     )
     logs.note_intent(reply.intent)
+    soft_write(events.record, db, session, channel, partner, text, reply, session.updated_at)
     soft_write(state.save_session, db, key, session)
     return reply
 
