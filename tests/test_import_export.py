@@ -1,7 +1,6 @@
 """Import and export of the knowledge base: own JSON/CSV, HSDS 3.0 JSON and datapackages."""
 
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -28,36 +27,39 @@ def contents(db: sqlite_utils.Database) -> dict[str, list[dict]]:
 
 
 @pytest.fixture(scope="module")
-def miami_file(tmp_path_factory):
-    """A database with the curated knowledge base and the Miami 211 import (made once)."""
+def miami(tmp_path_factory):
+    """The app on the curated knowledge base, after a dry run and then a real Miami import.
+
+    Made once for the module: the import takes seconds and the chat tests only read.
+    """
     path = tmp_path_factory.mktemp("miami") / "bot.db"
-    create_app({**CONFIG, "DATABASE": str(path)})
+    app = create_app({**CONFIG, "DATABASE": str(path)})
     db = connect(path)
-    report = transfer.import_path(db, MIAMI)
+    before = contents(db)
+    dry = transfer.import_path(db, MIAMI, dry_run=True)
+    unchanged = contents(db) == before
+    real = transfer.import_path(db, MIAMI)
     db.conn.close()
-    return path, report
+    return {"app": app, "path": path, "dry": dry, "unchanged": unchanged, "real": real}
 
 
 @pytest.fixture
-def miami_client(miami_file, tmp_path):
-    """A chat client on a copy of the Miami database."""
-    path = tmp_path / "bot.db"
-    shutil.copy(miami_file[0], path)
-    return create_app({**CONFIG, "DATABASE": str(path)}).test_client()
+def miami_client(miami):
+    """A chat client on the database with Miami imported."""
+    return miami["app"].test_client()
 
 
-def chat(client, message, session="s"):
+def chat(client, message):
+    session = f"s-{message}"  # a fresh conversation per message on the shared database
     response = client.post("/api/chat", json={"session_id": session, "message": message})
     assert response.status_code == 200
     return response.get_json()
 
 
 @needs_miami
-def test_dry_run_reports_counts_and_every_known_defect_and_changes_nothing(app):
-    db = connect(app.config["DATABASE"])
-    before = contents(db)
-    report = transfer.import_path(db, MIAMI, dry_run=True)
-    assert contents(db) == before
+def test_dry_run_reports_counts_and_every_known_defect_and_changes_nothing(miami):
+    report = miami["dry"]
+    assert report.dry_run and miami["unchanged"]
     counts = report.counts()
     assert counts["service"]["read"] == 4089
     assert counts["service"]["rejected"] == 447  # organisations missing from the file
@@ -67,12 +69,12 @@ def test_dry_run_reports_counts_and_every_known_defect_and_changes_nothing(app):
     assert ("phone", "bad phone") in reasons  # 211, 000-000-0211
     assert ("taxonomy_term", "duplicate id") in reasons
     assert len(report.rejected) == sum(c["rejected"] for c in counts.values())
+    assert counts == miami["real"].counts()  # a dry run predicts the real run exactly
 
 
 @needs_miami
-def test_imported_rows_carry_their_source_and_valid_e164_phones(miami_file):
-    path, report = miami_file
-    db = connect(path)
+def test_imported_rows_carry_their_source_and_valid_e164_phones(miami):
+    report, db = miami["real"], connect(miami["path"])
     assert report.counts()["service"]["imported"] == 3642
     sources = {r["source"] for r in db.query("SELECT DISTINCT source FROM service")}
     assert "hsds:miami-211" in sources
