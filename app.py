@@ -8,7 +8,7 @@ from flask import Flask
 
 import settings
 from knowledge import cli, db, editor, reports_page, retention, users_cli
-from webhooks import chat, errors, health, logs, openapi, page, ratelimit, sms
+from webhooks import chat, errors, health, logs, openapi, page, ratelimit, sms, widget
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(chat.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(page.bp)
+    app.register_blueprint(widget.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     editor.init_app(app, exempt=(chat.bp, sms.bp))  # /admin; CSRF on every browser form

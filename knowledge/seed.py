@@ -10,6 +10,8 @@ import sqlite_utils
 import yaml
 import zipcodes
 
+from knowledge import partners
+
 DATA = Path(__file__).parent / "data"
 DIRECTORY_TABLES = (
     "attribute",
@@ -246,6 +248,9 @@ def curated_rows(data_dir: Path = DATA) -> dict[str, list[dict]]:
         rows["rule"] = rule_rows(read("rules", data_dir))
         rows["faq"] = faq_rows(read("faq", data_dir))
         rows["reply_template"] = template_rows(read("templates", data_dir))
+        rows["partner"] = partners.rows_from_entries(read("partners", data_dir))
+    except partners.PartnerError as exc:
+        raise SeedError(str(exc)) from exc
     except (KeyError, TypeError, AttributeError) as exc:
         raise SeedError(f"A curated data file is missing a field: {exc}") from exc
     except ValueError as exc:
@@ -270,7 +275,10 @@ def curated_rows(data_dir: Path = DATA) -> dict[str, list[dict]]:
 
 
 def load_all(db: sqlite_utils.Database, data_dir: Path = DATA) -> dict[str, int]:
-    """Replace the directory, rules, answers and templates with the curated files."""
+    """Replace the directory, rules, answers and templates with the curated files.
+
+    Partners listed in partners.yaml are written over; partners only in the table are kept.
+    """
     rows = curated_rows(data_dir)
     with db.atomic():
         for table in (*DIRECTORY_TABLES, *BOT_TABLES):
@@ -279,4 +287,5 @@ def load_all(db: sqlite_utils.Database, data_dir: Path = DATA) -> dict[str, int]
             db[table].insert_all(rows[table])
         for table in BOT_TABLES:
             db[table].insert_all(rows[table])
+        db["partner"].upsert_all(rows["partner"], pk="key")
     return {table: len(r) for table, r in rows.items()}

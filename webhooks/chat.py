@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, make_response, request
 
 from bot.compose import format_phone
 from bot.types import LANGS, Service
+from webhooks import cors
 from webhooks.conversation import session_key, turn
 
 bp = Blueprint("chat", __name__)
@@ -46,26 +47,40 @@ def _validate(data: object) -> str | None:
         return f"message must be at most {MAX_MESSAGE} characters."
     if data.get("lang") is not None and data["lang"] not in LANGS:
         return 'lang must be "en" or "es" when given.'
+    if data.get("partner") is not None and not isinstance(data["partner"], str):
+        return "partner must be a string when given."
     return None
 
 
-@bp.post("/api/chat")
+def _partner_key(data: object) -> str | None:
+    """The partner key from ?partner= (what preflights see) or the body's "partner" field."""
+    key = request.args.get("partner")
+    if key is None and isinstance(data, dict) and isinstance(data.get("partner"), str):
+        key = data["partner"]
+    return key
+
+
+@bp.route("/api/chat", methods=["POST", "OPTIONS"])
 def api_chat():
-    """Answer one chat message."""
-    data = request.get_json(silent=True)
+    """Answer one chat message; partner websites get CORS for their registered origins."""
+    data = request.get_json(silent=True) if request.method == "POST" else None
+    access = cors.check(_partner_key(data))
+    if access.refused:
+        return cors.refuse(access)
+    if request.method == "OPTIONS":
+        return cors.grant(make_response("", 204), access, "POST, OPTIONS")
     problem = _validate(data)
     if problem:
-        return _bad(problem)
+        return cors.grant(make_response(_bad(problem)), access)
     reply = turn("chat", session_key("chat", data["session_id"]), data["message"], data.get("lang"))
-    return jsonify(
-        {
-            "session_id": data["session_id"],
-            "reply": reply.text,
-            "intent": reply.intent,
-            "lang": reply.lang,
-            "resources": [resource_json(s, reply.lang) for s in reply.resources],
-        }
-    )
+    body = {
+        "session_id": data["session_id"],
+        "reply": reply.text,
+        "intent": reply.intent,
+        "lang": reply.lang,
+        "resources": [resource_json(s, reply.lang) for s in reply.resources],
+    }
+    return cors.grant(jsonify(body), access)
 
 
 @bp.errorhandler(413)

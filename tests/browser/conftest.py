@@ -95,3 +95,69 @@ def artefacts():
     """The folder where browser tests save screenshots (kept out of git)."""
     os.makedirs(ARTEFACTS, exist_ok=True)
     return ARTEFACTS
+
+
+@pytest.fixture
+def partner_row(live_app):
+    """Change (or add) a partner row in the live app's database; returns the updater."""
+    import json
+
+    import sqlite_utils
+
+    def update(key="demo", **fields):
+        for name in ("origins", "greeting", "colors"):
+            if name in fields and not isinstance(fields[name], str):
+                fields[name] = json.dumps(fields[name])
+        conn = sqlite_utils.Database(live_app.config["DATABASE"])
+        try:
+            row = conn["partner"].get(key) if conn["partner"].count_where("key = ?", [key]) else {}
+            conn["partner"].upsert({**row, "key": key, **fields}, pk="key")
+        finally:
+            conn.close()
+
+    return update
+
+
+@pytest.fixture
+def host_page(page):
+    """Serve html at url to the browser from the test itself (any origin, nothing fetched)."""
+
+    def serve(url, html):
+        page.route(
+            url, lambda route: route.fulfill(status=200, content_type="text/html", body=html)
+        )
+        page.goto(url)
+        return page
+
+    return serve
+
+
+class OtherSite:
+    """Pages set by a test, served on another loopback port: a partner's website."""
+
+    def __init__(self):
+        self.pages = {}
+        self.server = make_server("127.0.0.1", 0, self, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __call__(self, environ, start_response):
+        html = self.pages.get(environ.get("PATH_INFO", ""))
+        status = "200 OK" if html is not None else "404 Not Found"
+        start_response(status, [("Content-Type", "text/html; charset=utf-8")])
+        return [(html or "Not found").encode("utf-8")]
+
+    def serve(self, path, html):
+        """Serve html at path; its full URL."""
+        self.pages[path] = html
+        return self.url + path
+
+
+@pytest.fixture
+def other_site():
+    """Another website (another origin) on loopback, for partner pages that embed the widget."""
+    site = OtherSite()
+    site.thread.start()
+    yield site
+    site.server.shutdown()
+    site.thread.join(timeout=5)

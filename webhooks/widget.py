@@ -1,0 +1,83 @@
+"""The embeddable webchat widget: /widget.js, each partner's settings, and a demo partner page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urljoin
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from bot.compose import numbers, render
+from bot.types import LANGS
+from knowledge import partners
+from knowledge.db import get_db
+from webhooks import cors
+from webhooks.conversation import knowledge
+
+bp = Blueprint("widget", __name__, template_folder="templates")
+STATIC = Path(__file__).parent / "static"
+DEMO_PARTNER = "demo"
+
+
+def widget_source() -> str:
+    """The widget's script with its stylesheet inlined (so nothing else is fetched)."""
+    script = (STATIC / "widget.js").read_text(encoding="utf-8")
+    css = (STATIC / "widget.css").read_text(encoding="utf-8")
+    return script.replace("__WIDGET_CSS__", json.dumps(css), 1)
+
+
+@bp.get("/widget.js")
+def script():
+    """The script partners embed with <script src=".../widget.js" data-partner="KEY" async>."""
+    response = Response(widget_source(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def partner_config(partner: partners.Partner) -> dict:
+    """What the widget needs to draw itself for this partner (nothing secret)."""
+    kb = knowledge()
+    program = current_app.config["PROGRAM_NAME"]
+    greeting = {
+        lang: partner.greeting.get(lang) or render(kb, "greeting", lang, program) for lang in LANGS
+    }
+    found = numbers(kb)
+    return {
+        "partner": partner.key,
+        "name": partner.name,
+        "lang": partner.default_lang,
+        "greeting": greeting,
+        "accent": partner.accent,
+        "exit_url": urljoin(request.host_url, partner.exit_url),
+        "hotline": {"call": found["hotline_call"], "text": found["hotline_text"]},
+    }
+
+
+@bp.get("/widget/config/<key>")
+def config(key: str):
+    """One partner's widget settings, for the partner's registered websites only."""
+    access = cors.check(key, unknown_status=404)
+    if access.refused:
+        return cors.refuse(access)
+    response = jsonify(partner_config(access.partner))
+    response.headers["Cache-Control"] = "no-cache"
+    return cors.grant(response, access)
+
+
+@bp.get("/demo")
+def demo():
+    """A sample partner page with the widget on it, as a partner would embed it."""
+    partner = partners.get(get_db(), DEMO_PARTNER)
+    snippet = (
+        f'<script src="{request.host_url}widget.js" data-partner="{DEMO_PARTNER}" async></script>'
+    )
+    return render_template("demo_partner.html", partner=partner, key=DEMO_PARTNER, snippet=snippet)
+
+
+@bp.get("/demo/elsewhere")
+def elsewhere():
+    """A neutral page, where the demo partner's quick exit lands."""
+    return render_template("demo_partner_elsewhere.html")
