@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +59,9 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
     db.read_only = read_only
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
+    # WAL with NORMAL never corrupts; a power cut may lose the last commits, and each commit
+    # no longer waits for the disk to sync.
+    db.execute("PRAGMA synchronous = NORMAL")
     if read_only:
         # Maintenance or a read-only disk: answers are read, every write fails at once.
         db.execute("PRAGMA query_only = ON")
@@ -121,8 +125,20 @@ def get_db() -> sqlite_utils.Database:
     from flask import current_app, g
 
     if "db" not in g:
+        _keep_open(current_app)
         g.db = connect(current_app.config["DATABASE"], read_only(current_app.config))
     return g.db
+
+
+def _keep_open(app) -> None:
+    """One idle connection per app and process, opened after any fork.
+
+    Closing the last connection to a WAL database checkpoints and syncs it; this one stays
+    open so closing a request's connection never does (SQLite's auto-checkpoint still runs).
+    """
+    keepers = app.extensions.setdefault("db_keepers", {})
+    if os.getpid() not in keepers:
+        keepers[os.getpid()] = connect(app.config["DATABASE"], read_only=True)
 
 
 def close_db(_exc: BaseException | None = None) -> None:
