@@ -223,3 +223,10 @@ def test_the_demo_exit_page_is_neutral(client):
     page = client.get("/demo/elsewhere").get_data(as_text=True).lower()
     for word in ("traffick", "help", "chat", "widget", "resource"):
         assert word not in page
+
+
+def test_a_partner_chat_is_counted_for_that_partner(client, partner, database):
+    client.post("/api/chat?partner=riverside", json=CHAT, headers={"Origin": PARTNER_SITE})
+    client.post("/api/chat", json={**CHAT, "session_id": "own-page"})
+    partners_seen = sorted(row["partner"] for row in database["event"].rows)
+    assert partners_seen == ["", "riverside"]

@@ -72,7 +72,9 @@ def api_chat():
     problem = _validate(data)
     if problem:
         return cors.grant(make_response(_bad(problem)), access)
-    reply = turn("chat", session_key("chat", data["session_id"]), data["message"], data.get("lang"))
+    key = session_key("chat", data["session_id"])
+    partner = access.partner.key if access.partner else ""  # reports count chats per partner
+    reply = turn("chat", key, data["message"], data.get("lang"), partner=partner)
     body = {
         "session_id": data["session_id"],
         "reply": reply.text,
