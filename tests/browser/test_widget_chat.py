@@ -100,9 +100,12 @@ def test_the_conversation_survives_a_reload_in_the_same_tab(live_server, page):
     assert page.evaluate("localStorage.length") == 0
 
 
-def test_below_640_pixels_the_panel_fills_the_screen_and_fits_at_320(live_server, page):
+def test_below_640_pixels_the_panel_fills_the_screen_and_fits_at_320(
+    live_server, page, artefacts
+):
     page.set_viewport_size({"width": 320, "height": 568})
     panel = open_widget(page, live_server.url)
+    page.screenshot(path=os.path.join(artefacts, "widget-320.png"))
     box = panel.bounding_box()
     assert box == {"x": 0, "y": 0, "width": 320, "height": 568}
     for name in ("Quick exit", "Español", "Close chat", "Send"):
@@ -111,3 +114,21 @@ def test_below_640_pixels_the_panel_fills_the_screen_and_fits_at_320(live_server
     field = panel.get_by_label("Your message").bounding_box()
     assert field["width"] >= 120
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_phone_numbers_in_replies_are_tap_to_call_links(live_server, page):
+    panel = open_widget(page, live_server.url)
+    send(panel, "i need a lawyer")
+    link = panel.get_by_role("link", name="203-388-1720")
+    link.wait_for(timeout=10_000)
+    assert link.get_attribute("href") == "tel:+12033881720"
+    hotline = panel.get_by_role("log").get_by_role("link", name="1-888-373-7888").first
+    assert hotline.get_attribute("href") == "tel:+18883737888"
+
+
+def test_the_hotline_line_under_the_log_can_be_called_with_one_tap(live_server, page):
+    panel = open_widget(page, live_server.url)
+    line = panel.locator(".hotline")
+    assert line.get_by_role("link", name="1-888-373-7888").get_attribute("href") == (
+        "tel:+18883737888"
+    )

@@ -100,10 +100,28 @@
     return node;
   }
 
+  // Phone numbers in the bot's words become tap-to-call links; nothing else is markup.
+  var PHONE = /\b(?:1-)?\d{3}-\d{3}-\d{4}\b/g;
+
+  function appendWithLinks(parent, text) {
+    var last = 0;
+    text.replace(PHONE, function (number, at) {
+      parent.appendChild(document.createTextNode(text.slice(last, at)));
+      var digits = number.replace(/\D/g, "");
+      var href = "tel:+" + (digits.length === 10 ? "1" + digits : digits);
+      parent.appendChild(el("a", {"href": href}, number));
+      last = at + number.length;
+      return number;
+    });
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function bubble(who, text, extra) {
     var p = el("p", {"class": "msg " + who + (extra ? " " + extra : "")});
     p.appendChild(el("span", {"class": "sr"}, t(who === "me" ? "you" : "bot")));
-    p.appendChild(document.createTextNode(text));
+    if (who === "bot") { appendWithLinks(p, text); } else {
+      p.appendChild(document.createTextNode(text));
+    }
     ui.log.appendChild(p);
     ui.log.scrollTop = ui.log.scrollHeight;
     return p;
@@ -132,7 +150,8 @@
     ui.log.setAttribute("aria-label", t("log"));
     ui.label.textContent = t("input");
     ui.send.textContent = t("send");
-    ui.hotline.textContent = t("hotline");
+    ui.hotline.textContent = "";
+    appendWithLinks(ui.hotline, t("hotline"));
   }
 
   function setOpen(open, focus) {
