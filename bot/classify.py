@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot import faq as faq_index
+from bot import index
 from bot.cues import about_other, minor_age, who
 from bot.language import detect
 from bot.location import find_place
-from bot.match import Hit, best_hits, compile_phrase, find
-from bot.normalize import tokens
+from bot.match import Hit, compile_phrase
+from bot.normalize import as_digits, tokens
 from bot.types import Knowledge, Rule
 
 # Labels in the rules table that are cues rather than intents.
@@ -91,31 +92,25 @@ def _subject(words: list[str], hit: Hit, phrase: str) -> str:
     return ""
 
 
-def _named(kb: Knowledge, words: list[str]) -> list[str]:
+def _named(match: index.MatchIndex, words: list[str]) -> list[str]:
     """Services the message names outright ("love146 phone", "kids in crisis")."""
-    found = []
+    found: list[str] = []
     words = [*words, *(a + b for a, b in zip(words, words[1:], strict=False))]  # "love 146"
-    for service in kb.services:
-        if service.kind not in ("directory", "program"):
-            continue
-        for name in {service.organization, service.name}:
-            pattern = compile_phrase(name)
-            hit = find(pattern, words)
-            if hit and hit.similarity >= 0.9 and len(pattern.words) <= 5:
-                found.append(service.id)
-                break
+    for i, hit in match.names.hits(words, match.lexicon.near_any(words)):
+        service_id = match.service_of[i]
+        if hit.similarity >= 0.9 and (not found or found[-1] != service_id):
+            found.append(service_id)  # a service's names are side by side in the index
     return found
 
 
-def _terms(kb: Knowledge, words: list[str]) -> list[tuple[str, float]]:
+def _terms(match: index.MatchIndex, words: list[str], near: index.Near) -> list[tuple[str, float]]:
     """Service categories named in the message, strongest first."""
-    found = []
-    for term in kb.terms:
-        phrases = [p for lang in ("en", "es") for p in term.words.get(lang, ())]
-        hits = [h for _, h in best_hits(phrases, words) if not h.negated]
-        if hits:
-            found.append((term.id, max(h.similarity for h in hits)))
-    return sorted(found, key=lambda t: -t[1])
+    found: dict[str, float] = {}  # in the knowledge base's order, for ties
+    for i, hit in match.terms.hits(words, near):
+        if not hit.negated:
+            term = match.term_of[i].id
+            found[term] = max(found.get(term, 0.0), hit.similarity)
+    return sorted(found.items(), key=lambda t: -t[1])
 
 
 def is_question(words: list[str], text: str) -> bool:
@@ -123,14 +118,14 @@ def is_question(words: list[str], text: str) -> bool:
     return bool(words) and (words[0] in QUESTION_STARTS or text.rstrip().endswith("?"))
 
 
-def _rule_scores(kb: Knowledge, words: list[str]):
+def _rule_scores(kb: Knowledge, match: index.MatchIndex, words: list[str], near: index.Near):
     """Each label's best rule strength and phrase, and situation strength by subject."""
     scores: dict[str, float] = {}
     best_rule: dict[str, str] = {}
     situation = {"self": 0.0, "other": 0.0, "": 0.0}
-    for rule in kb.rules:
-        hit = find(compile_phrase(rule.phrase), words)
-        if not hit or hit.negated:
+    for i, hit in match.rules.hits(words, near):
+        rule = kb.rules[i]
+        if hit.negated:
             continue
         strength = _strength(rule, hit)
         if rule.intent == SITUATION:
@@ -168,8 +163,10 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
     after "I want to report something" is a tip.
     """
     words = tokens(text)
-    numbered = " ".join(tokens(text, numbers=True))
-    scores, best_rule, situation = _rule_scores(kb, words)
+    numbered = " ".join(as_digits(words))
+    match = index.of(kb)
+    near = match.lexicon.near_any(words)  # the phrase words these words could match
+    scores, best_rule, situation = _rule_scores(kb, match, words, near)
     reading = Reading("unknown", detect(words), words=words, scores=scores)
     reading.minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD
     if scores.get("emergency", 0) >= THRESHOLD:
@@ -188,12 +185,12 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
         if top > scores.get("report_tip", 0):
             scores["report_tip"], best_rule["report_tip"] = top, best_rule[SITUATION]
 
-    reading.named = _named(kb, words)
+    reading.named = _named(match, words)
     if reading.named:
         scores["find_services"] = max(scores.get("find_services", 0), 1.0)
         best_rule.setdefault("find_services", reading.named[0])
     place = find_place(text, fuzzy=False) is not None
-    terms = _terms(kb, words)
+    terms = _terms(match, words, near)
     reading.terms = [t for t, _ in terms]
     specific = [(t, s) for t, s in terms if t not in GENERIC_TERMS]
     if terms:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from bot.index import Lexicon, PhraseIndex
 from bot.match import best_hits, compile_phrase, word_similarity
 from bot.synonyms import fold
 from bot.types import Faq, Knowledge
@@ -22,6 +23,10 @@ STOPWORDS = set(
 )
 
 
+def _phrases(faq: Faq) -> list[str]:
+    return [p for lang in ("en", "es") for p in faq.phrases.get(lang, ())]
+
+
 def _keywords(faq: Faq) -> set[str]:
     words = set()
     for lang_phrases in faq.phrases.values():
@@ -30,47 +35,68 @@ def _keywords(faq: Faq) -> set[str]:
     return words - STOPWORDS
 
 
+def coverage(
+    keywords: set[str], content: list[tuple[float, dict[str, float]]], question: bool
+) -> float:
+    """How much of the message (0..1, weighted by rarity) these topic words explain."""
+    total = explained = 0.0
+    matched = 0
+    for weight, sims in content:
+        sim = max((s for key, s in sims.items() if key in keywords), default=0.0)
+        total += weight
+        explained += weight * sim
+        matched += sim > 0
+    if not total or (matched < 2 and not question):
+        return 0.0
+    # A single common word is weak evidence however much of a short message it is.
+    return explained / total * min(1.0, explained / 2.5)
+
+
 class FaqIndex:
     """Topic words per FAQ with inverse document frequencies, built once per snapshot."""
 
-    def __init__(self, faqs: list[Faq]):
+    def __init__(self, faqs: list[Faq], exhaustive: bool = False):
         self.faqs = faqs
         self.keywords = {f.id: _keywords(f) for f in faqs}
         df = Counter(w for words in self.keywords.values() for w in words)
         n = max(1, len(faqs))
         self.idf = {w: math.log((n + 1) / c) for w, c in df.items()}
+        self.rarest = max(self.idf.values(), default=1.0)  # the weight of an unknown word
+        self.topic_words = frozenset(df)
+        self._faq_phrases = [(i, p) for i, f in enumerate(faqs) for p in _phrases(f)]
+        self.phrases = PhraseIndex([p for _, p in self._faq_phrases])
+        vocabulary = self.phrases.words | self.topic_words
+        self.lexicon = Lexicon(vocabulary, exhaustive)
 
-    def coverage(self, faq_id: str, words: list[str], question: bool = True) -> float:
-        """How much of the message (0..1, weighted by rarity) this FAQ's topic words explain."""
-        content = [fold(w) for w in words if w not in STOPWORDS]
-        rarest = max(self.idf.values(), default=1.0)
-        total = explained = 0.0
-        matched = 0
-        for word in content:
-            weight = self.idf.get(word, rarest)
-            sim = max((word_similarity(key, word) for key in self.keywords[faq_id]), default=0.0)
-            total += weight
-            explained += weight * sim
-            matched += sim > 0
-        if not total or (matched < 2 and not question):
-            return 0.0
-        # A single common word is weak evidence however much of a short message it is.
-        return explained / total * min(1.0, explained / 2.5)
+    def topic_matches(self, words: list[str]) -> list[tuple[float, dict[str, float]]]:
+        """Each content word's rarity weight, and how well it matches each topic word near it."""
+        content = []
+        for word in (fold(w) for w in words if w not in STOPWORDS):
+            near = self.lexicon.near(word) & self.topic_words  # the others score 0
+            sims = {key: word_similarity(key, word) for key in near}
+            content.append((self.idf.get(word, self.rarest), sims))
+        return content
 
     def best(self, words: list[str], question: bool) -> tuple[str, float, str]:
         """The best FAQ id, its strength (0 to about 1.8) and what matched.
 
         Topic words alone count for a question, or when they explain most of the message.
         """
+        candidates: dict[int, list[str]] = {}  # phrases that could match, by FAQ, in order
+        for i in self.phrases.candidates(self.lexicon.near_any(words)):
+            faq, phrase = self._faq_phrases[i]
+            candidates.setdefault(faq, []).append(phrase)
+        content = self.topic_matches(words)
+        found = {key for _, sims in content for key, sim in sims.items() if sim}
         best = ("", 0.0, "")
-        for faq in self.faqs:
-            phrases = [p for lang in ("en", "es") for p in faq.phrases.get(lang, ())]
+        for i, faq in enumerate(self.faqs):
             strength, why = 0.0, ""
-            for phrase, hit in best_hits(phrases, words)[:1]:
+            for phrase, hit in best_hits(candidates.get(i, ()), words)[:1]:
                 if not hit.negated:
                     n = len(compile_phrase(phrase).words)
                     strength, why = hit.similarity * min(1.8, 0.6 + 0.3 * n), phrase
-            covered = self.coverage(faq.id, words, question)
+            keywords = self.keywords[faq.id]
+            covered = 0.0 if keywords.isdisjoint(found) else coverage(keywords, content, question)
             strength *= 0.7 + 0.3 * covered  # a phrase that explains little of the message
             if question or covered >= 0.6:
                 by_topic = 1.5 * covered

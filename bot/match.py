@@ -92,7 +92,11 @@ def _negated(words: Sequence[str], start: int) -> bool:
 
 
 def find(pattern: Pattern, words: Sequence[str]) -> Hit | None:
-    """The best place pattern matches in words (in order, small gaps allowed), or None."""
+    """The best place pattern matches in words (in order, small gaps allowed), or None.
+
+    A message may end inside a phrase after gaps: the words past its end score 0, so "they
+    wont let her call us" still partly matches "not let us go".
+    """
     best: Hit | None = None
     pw = pattern.words
     if not pw or len(words) < len(pw):
@@ -103,9 +107,9 @@ def find(pattern: Pattern, words: Sequence[str]) -> Hit | None:
             continue
         total, pos, gaps, skipped_negation = first, start + 1, 0, False
         for p in pw[1:]:
-            for step in range(MAX_GAP + 1):
-                if pos + step >= len(words):
-                    break
+            if pos >= len(words):
+                continue  # the message ended inside the phrase
+            for step in range(min(MAX_GAP + 1, len(words) - pos)):
                 sim = word_similarity(p, words[pos + step])
                 if sim:
                     total += sim
@@ -116,14 +120,21 @@ def find(pattern: Pattern, words: Sequence[str]) -> Hit | None:
                     break
             else:
                 break
-            if not sim:
-                break
         else:
             similarity = total / len(pw) - 0.04 * gaps
             if best is None or similarity > best.similarity:
                 negated = not pattern.negative and (skipped_negation or _negated(words, start))
                 best = Hit(start, pos, similarity, negated)
     return best
+
+
+def matched_prefix(length: int) -> int:
+    """How many leading words of a phrase this long must match for find to return a hit.
+
+    Each word after the first may skip MAX_GAP message words, and only skipped words can
+    push the message's end inside the phrase.
+    """
+    return -(-(length + MAX_GAP) // (MAX_GAP + 1))  # length + MAX_GAP <= matched * (MAX_GAP + 1)
 
 
 def best_hits(phrases: Iterable[str], words: Sequence[str]) -> list[tuple[str, Hit]]:

@@ -83,10 +83,13 @@ def tokens(text: str, numbers: bool = False) -> list[str]:
         between_words = 0 < i < len(words) - 1 and words[i - 1].isalpha()
         if word in _DIGIT_WORDS and between_words and words[i + 1].isalpha():
             word = _DIGIT_WORDS[word]
-        expanded = SHORTHAND.get(word, word)
-        for part in expanded.split():
-            out.append(_NUMBER_WORDS.get(part, part) if numbers else part)
-    return out
+        out.extend(SHORTHAND.get(word, word).split())
+    return as_digits(out) if numbers else out
+
+
+def as_digits(words: list[str]) -> list[str]:
+    """The words with number words written as digits ("fifteen" -> "15")."""
+    return [_NUMBER_WORDS.get(word, word) for word in words]
 
 
 def normalize(text: str) -> str:

@@ -1,0 +1,177 @@
+"""Which phrases could match a message, so matching tries those instead of every phrase.
+
+word_similarity only scores above zero for the same word, a starred stem's endings, or
+words within an edit distance of 1 (up to 7 letters) or 2 (longer). Two words that close
+always share a string left after deleting at most that many letters from each, so filing
+every phrase word under its deletions finds all the words a message word could match, and
+word_similarity itself confirms each one: the candidates are never fewer than the matches.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import replace
+from operator import itemgetter
+
+from bot.match import Hit, Pattern, compile_phrase, find, matched_prefix, word_similarity
+from bot.types import Knowledge
+
+REFERRAL_KINDS = ("directory", "program")  # services a message can name
+MAX_NAME_WORDS = 5  # longer names are never taken as named in a message
+CACHE_SIZE = 20_000  # message words whose neighbours a lexicon remembers
+Near = AbstractSet[str] | None  # phrase words near a message's words; None: assume all
+
+
+def deletions(word: str, depth: int) -> set[str]:
+    """The word and every string left after deleting up to depth of its letters."""
+    found = level = {word}
+    for _ in range(depth):
+        level = {w[:i] + w[i + 1 :] for w in level for i in range(len(w))}
+        found = found | level
+    return found
+
+
+def _typo_depth(length: int) -> int:
+    """Deletions covering the typos word_similarity forgives in a word this long."""
+    return 1 if length <= 7 else 2
+
+
+class Lexicon:
+    """The words of a set of phrases, looked up by the message words they could match."""
+
+    def __init__(self, words: Iterable[str], exhaustive: bool = False) -> None:
+        self.words = frozenset(words)
+        self.exhaustive = exhaustive  # every word is a candidate: the baseline to compare with
+        stars = [w for w in self.words if w.endswith("*")]
+        self._stems = {w[:-1] for w in stars}
+        self._typo_stems = [w for w in stars if len(w) > 5]  # stems of 5+ letters forgive typos
+        by_deletion: dict[str, list[str]] = defaultdict(list)
+        for word in self.words:
+            if len(word) >= 4 and not word.endswith("*") and not word.isdigit():
+                for key in deletions(word, _typo_depth(len(word))):
+                    by_deletion[key].append(word)
+        self._by_deletion = dict(by_deletion)
+        self._near: dict[str, frozenset[str]] = {}
+
+    def near(self, word: str) -> AbstractSet[str]:
+        """The words that word_similarity scores above zero against this message word."""
+        if self.exhaustive:
+            return self.words
+        found = self._near.get(word)
+        if found is None:
+            if len(self._near) >= CACHE_SIZE:
+                self._near.clear()
+            found = self._near[word] = frozenset(self._find(word))
+        return found
+
+    def near_any(self, words: Iterable[str]) -> Near:
+        """The words near any of these message words; None when every word is a candidate."""
+        if self.exhaustive:
+            return None
+        found: set[str] = set()
+        for word in set(words):
+            found |= self.near(word)
+        return found
+
+    def _find(self, word: str) -> set[str]:
+        found = {word} & self.words
+        found.update(word[:i] + "*" for i in range(len(word) + 1) if word[:i] in self._stems)
+        found.update(stem for stem in self._typo_stems if word_similarity(stem, word))
+        if not word.isdigit():
+            for key in deletions(word, 1 if len(word) <= 5 else 2):
+                for candidate in self._by_deletion.get(key, ()):
+                    if word_similarity(candidate, word):
+                        found.add(candidate)
+        return found
+
+
+class PhraseIndex:
+    """Phrases filed under a rare word; a message tries those whose leading words are all near.
+
+    The leading words are those find needs to match (matched_prefix): a message may end
+    inside a phrase. A phrase listed many times ("Legal Aid" in a directory) is tried once.
+    """
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        self.patterns: list[Pattern] = [compile_phrase(p) for p in phrases]
+        self.words = {w for p in self.patterns for w in p.words}  # every word the phrases use
+        positions: dict[Pattern, list[int]] = defaultdict(list)
+        for i, pattern in enumerate(self.patterns):
+            positions[pattern].append(i)
+        self._distinct = list(positions.items())
+        self._needs = [frozenset(p.words[: matched_prefix(len(p.words))]) for p in positions]
+        counts = Counter(w for needs in self._needs for w in needs)
+        by_word: dict[str, list[int]] = defaultdict(list)
+        for d, needs in enumerate(self._needs):
+            if needs:
+                by_word[min(sorted(needs), key=counts.__getitem__)].append(d)
+        self._by_word = dict(by_word)
+
+    def _tried(self, near: Near) -> Iterable[int]:
+        """The distinct phrases that could match (all when near is None)."""
+        if near is None:
+            return range(len(self._distinct))
+        by_word, needs = self._by_word, self._needs
+        return [d for w in near if w in by_word for d in by_word[w] if needs[d] <= near]
+
+    def candidates(self, near: Near) -> list[int]:
+        """Positions, in order, of the phrases that could match (all when near is None)."""
+        return sorted(i for d in self._tried(near) for i in self._distinct[d][1])
+
+    def hits(self, words: Sequence[str], near: Near) -> list[tuple[int, Hit]]:
+        """Positions, in order, of the phrases found in words, and where."""
+        found = []
+        for d in self._tried(near):
+            pattern, positions = self._distinct[d]
+            hit = find(pattern, words)
+            if hit:
+                found.extend((i, hit) for i in positions)
+        found.sort(key=itemgetter(0))
+        return found
+
+
+class MatchIndex:
+    """Candidate lookup for one knowledge snapshot: rules, category words and service names."""
+
+    def __init__(self, kb: Knowledge, exhaustive: bool = False) -> None:
+        self.rules = PhraseIndex([r.phrase for r in kb.rules])
+        self.term_of = [
+            term for term in kb.terms for lang in ("en", "es") for _ in term.words.get(lang, ())
+        ]
+        self.terms = PhraseIndex(
+            [p for term in kb.terms for lang in ("en", "es") for p in term.words.get(lang, ())]
+        )
+        names = [
+            (service.id, name)
+            for service in kb.services
+            if service.kind in REFERRAL_KINDS
+            for name in sorted({service.organization, service.name})
+            if len(compile_phrase(name).words) <= MAX_NAME_WORDS
+        ]
+        self.service_of = [service_id for service_id, _ in names]
+        self.names = PhraseIndex([name for _, name in names])
+        vocabulary = self.rules.words | self.terms.words | self.names.words
+        self.lexicon = Lexicon(vocabulary, exhaustive)
+
+
+def of(kb: Knowledge) -> MatchIndex:
+    """The match index for a snapshot, built on first use and kept with it."""
+    cached = kb.derived.get("match_index")
+    if cached is None:
+        cached = kb.derived["match_index"] = MatchIndex(kb)
+    return cached
+
+
+def exhaustive(kb: Knowledge) -> Knowledge:
+    """A copy of the snapshot that tries every phrase against every message (the baseline)."""
+    from bot.faq import FaqIndex  # the FAQ index is built on this module
+
+    return replace(
+        kb,
+        derived={
+            "match_index": MatchIndex(kb, exhaustive=True),
+            "faq_index": FaqIndex(kb.faqs, exhaustive=True),
+        },
+    )
