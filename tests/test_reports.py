@@ -12,7 +12,7 @@ from knowledge import retention
 from knowledge.db import connect
 from tests.admin_support import add_staff, sign_in
 
-TODAY = dt.datetime.now(dt.timezone.utc).date()
+TODAY = dt.datetime.now(dt.UTC).date()
 RANGE = {
     "start": (TODAY - dt.timedelta(days=1)).isoformat(),
     "end": (TODAY + dt.timedelta(days=1)).isoformat(),
@@ -235,3 +235,18 @@ def test_the_retention_command_reports_what_it_deleted(app, traffic):
     assert "Would delete 0 row(s) from conversation." in result.output
     bad = runner.invoke(args=["retention", "run", "--events-before", "soon"])
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+
+
+def test_widget_chats_are_counted_under_their_partner(app, client, staff):
+    origin = {"Origin": "http://127.0.0.1:5000"}
+    for n in range(3):
+        body = {"session_id": f"widget-{n}", "message": "i need a lawyer", "partner": "demo"}
+        assert client.post("/api/chat", json=body, headers=origin).status_code == 200
+    partners = rows_of(page_tables(staff)["partner"])
+    assert partners["Riverside Community Services (demo)"][0] == "3"
+    assert partners["Total"][0] == "3"
+
+
+def test_the_editor_links_to_the_reports(staff):
+    page = staff.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/reports"' in page
