@@ -94,7 +94,9 @@ def test_replies_ask_twilio_to_report_their_status(sms_post):
 def test_behind_a_proxy_the_status_callback_uses_the_public_url(app, client):
     app.config["PUBLIC_URL"] = "https://bot.example.org"
     params = {"From": TEST_PHONE, "To": "+18885550100", "Body": "hi", "MessageSid": "SM1"}
-    signature = RequestValidator(AUTH_TOKEN).compute_signature("https://bot.example.org/sms", params)
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(
+        "https://bot.example.org/sms", params
+    )
     response = client.post("/sms", data=params, headers={"X-Twilio-Signature": signature})
     action = ET.fromstring(response.data).find("Message").get("action")
     assert action == "https://bot.example.org/sms/status"
@@ -143,7 +145,12 @@ def test_error_21610_marks_the_recipient_opted_out(client, database, sms):
     ids=["forged", "wrong-url"],
 )
 def test_a_status_callback_without_a_valid_signature_is_forbidden(client, database, options):
-    fields = {"MessageSid": "SM1", "MessageStatus": "failed", "ErrorCode": "21610", "To": TEST_PHONE}
+    fields = {
+        "MessageSid": "SM1",
+        "MessageStatus": "failed",
+        "ErrorCode": "21610",
+        "To": TEST_PHONE,
+    }
     assert post_status(client, fields, **options).status_code == 403
     assert database["subscriber"].count == 0
     assert database["delivery_failure"].count == 0
