@@ -5,7 +5,7 @@ import logging
 import threading
 
 import pytest
-from conftest import AUTH_TOKEN, SMS_URL
+from tests.conftest import AUTH_TOKEN, SMS_URL
 from twilio.request_validator import RequestValidator
 
 from knowledge.db import connect
