@@ -5,10 +5,10 @@ import logging
 import threading
 
 import pytest
-from tests.conftest import AUTH_TOKEN, SMS_URL
 from twilio.request_validator import RequestValidator
 
 from knowledge.db import connect
+from tests.conftest import AUTH_TOKEN, SMS_URL
 from webhooks.logs import logger
 
 EDITORS = 4

@@ -10,13 +10,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import AUTH_TOKEN
 from twilio.request_validator import RequestValidator
 
 from app import create_app
 from knowledge import db as kdb
 from knowledge import schema
 from knowledge.db import get_db
+from tests.conftest import AUTH_TOKEN
 from webhooks.errors import storage_problem
 
 ROOT = Path(__file__).resolve().parent.parent

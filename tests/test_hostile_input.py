@@ -7,11 +7,11 @@ import json
 
 import pytest
 import schemathesis
-from conftest import AUTH_TOKEN, SMS_URL
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from twilio.request_validator import RequestValidator
 
+from tests.conftest import AUTH_TOKEN, SMS_URL
 from webhooks.openapi import DOCUMENT
 
 FUZZED = [
