@@ -82,12 +82,12 @@ def test_preparing_twice_changes_nothing(app, database):
     db.prepare(app.config["DATABASE"])
     create_app({"TESTING": True, "DATABASE": app.config["DATABASE"]})
     assert everything(database) == before
-    assert schema.version(database) == len(schema.MIGRATIONS)
+    assert schema.version(database) == schema.MIGRATIONS[-1][0]  # numbers may have gaps
     assert database["migrations"].count == len(schema.MIGRATIONS)
 
 
 def test_migrate_reports_the_version_and_is_idempotent(database):
-    assert schema.migrate(database) == schema.migrate(database) == len(schema.MIGRATIONS)
+    assert schema.migrate(database) == schema.migrate(database) == schema.MIGRATIONS[-1][0]
 
 
 # Tables whose rows are entries of their own (phones, areas and so on belong to a service).
