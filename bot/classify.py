@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from bot import faq as faq_index
 from bot import index
@@ -189,7 +190,7 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
     if reading.named:
         scores["find_services"] = max(scores.get("find_services", 0), 1.0)
         best_rule.setdefault("find_services", reading.named[0])
-    place = find_place(text, fuzzy=False) is not None
+    place = cache(lambda: find_place(text, fuzzy=False) is not None)  # looked up if it matters
     terms = _terms(match, words, near)
     reading.terms = [t for t, _ in terms]
     specific = [(t, s) for t, s in terms if t not in GENERIC_TERMS]
@@ -200,7 +201,7 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
             or scores.get("get_help", 0) >= THRESHOLD
             or question
             or len(words) <= 3
-            or place
+            or place()
         )
         if reading.situation and not scores.get("find_services"):
             term_strength = 0.0  # "her boss took her passport": a situation, not a request
@@ -211,12 +212,11 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
         old = scores.get("find_services", 0)
         scores["find_services"] = max(old, term_strength) + (0.2 if old and specific else 0)
         best_rule.setdefault("find_services", terms[0][0])
-    if not reading.situation and place:
+    request = max(scores.get("get_help", 0), scores.get("find_services", 0))
+    if not reading.situation and request >= THRESHOLD and place():
         # "any help in hartford county": help somewhere is a search for services there
-        request = max(scores.get("get_help", 0), scores.get("find_services", 0))
-        if request >= THRESHOLD:
-            scores["find_services"] = request + 0.1
-            best_rule.setdefault("find_services", "place")
+        scores["find_services"] = request + 0.1
+        best_rule.setdefault("find_services", "place")
 
     faq_id, faq_strength, faq_why = faq_index.index(kb).best(words, question)
     if faq_id and faq_strength >= 0.5:

@@ -7,18 +7,21 @@ import re
 _UNITS = r"(?! (?:dollars|bucks|minutes|hours|days|weeks|months|miles|times|am|pm|main|st))"
 # "i am 15", "15 years old", "she is 13", "tengo 15 anos", "age 16", "a 16 year old".
 _AGE_PATTERNS = [
-    r"\b(?:i am|iam|am) (?:only |just |a )?(\d{1,2})\b" + _UNITS,
-    r"\b(\d{1,2}) (?:years?|yrs?) old\b",
-    r"\b(\d{1,2}) year\b",
-    r"\b(?:age|aged|edad de|de edad) (\d{1,2})\b",
-    r"\b(?:is|are|was) (?:only |just )?(\d{1,2})(?=$| and| but| so| she| he| they| years)",
-    r"\b(?:tengo|tiene|tienen) (\d{1,2})\b" + _UNITS,
-    r"\b(\d{1,2}) anos\b",
-    r"\b(?:grade|grado) (\d{1,2})\b",
-    r"\b(?:looks?|looked|looking|about|around|maybe|barely|both|only|aged?|parece)"
-    r" (?:about |like |around |maybe |only |de )?(\d{1,2})\b" + _UNITS,
-    r"\b(?:girl|boy|student|kid|child|daughter|son|sister|brother|niece|nephew|friend|teen"
-    r"|sobrina|sobrino|hija|hijo|nina|nino|chica|chico|hermana|hermano)s? (\d{1,2})\b" + _UNITS,
+    re.compile(p)
+    for p in (
+        r"\b(?:i am|iam|am) (?:only |just |a )?(\d{1,2})\b" + _UNITS,
+        r"\b(\d{1,2}) (?:years?|yrs?) old\b",
+        r"\b(\d{1,2}) year\b",
+        r"\b(?:age|aged|edad de|de edad) (\d{1,2})\b",
+        r"\b(?:is|are|was) (?:only |just )?(\d{1,2})(?=$| and| but| so| she| he| they| years)",
+        r"\b(?:tengo|tiene|tienen) (\d{1,2})\b" + _UNITS,
+        r"\b(\d{1,2}) anos\b",
+        r"\b(?:grade|grado) (\d{1,2})\b",
+        r"\b(?:looks?|looked|looking|about|around|maybe|barely|both|only|aged?|parece)"
+        r" (?:about |like |around |maybe |only |de )?(\d{1,2})\b" + _UNITS,
+        r"\b(?:girl|boy|student|kid|child|daughter|son|sister|brother|niece|nephew|friend|teen"
+        r"|sobrina|sobrino|hija|hijo|nina|nino|chica|chico|hermana|hermano)s? (\d{1,2})\b" + _UNITS,
+    )
 ]
 _THIRD_PERSON_AGE = re.compile(
     r"\b(?:a|an|the|this|that|un|una) (\d{1,2}) (?:years? old|year|anos?)\b"
@@ -61,7 +64,7 @@ _FIRST_PERSON_VERBS = {"estoy", "soy", "tengo", "trabajo", "vivo", "debo", "pued
 
 def ages(normalized: str) -> list[int]:
     """Ages mentioned in a normalised message."""
-    return [int(m.group(1)) for p in _AGE_PATTERNS for m in re.finditer(p, normalized)]
+    return [int(m.group(1)) for p in _AGE_PATTERNS for m in p.finditer(normalized)]
 
 
 def minor_age(normalized: str) -> bool:

@@ -6,7 +6,7 @@ import math
 from collections import Counter
 
 from bot.index import Lexicon, PhraseIndex
-from bot.match import best_hits, compile_phrase, word_similarity
+from bot.match import Hit, compile_phrase, word_similarity
 from bot.synonyms import fold
 from bot.types import Faq, Knowledge
 
@@ -63,8 +63,9 @@ class FaqIndex:
         self.idf = {w: math.log((n + 1) / c) for w, c in df.items()}
         self.rarest = max(self.idf.values(), default=1.0)  # the weight of an unknown word
         self.topic_words = frozenset(df)
-        self._faq_phrases = [(i, p) for i, f in enumerate(faqs) for p in _phrases(f)]
-        self.phrases = PhraseIndex([p for _, p in self._faq_phrases])
+        self._faq_of = [i for i, f in enumerate(faqs) for _ in _phrases(f)]
+        self._phrases = [p for f in faqs for p in _phrases(f)]
+        self.phrases = PhraseIndex(self._phrases)
         vocabulary = self.phrases.words | self.topic_words
         self.lexicon = Lexicon(vocabulary, exhaustive)
 
@@ -82,19 +83,21 @@ class FaqIndex:
 
         Topic words alone count for a question, or when they explain most of the message.
         """
-        candidates: dict[int, list[str]] = {}  # phrases that could match, by FAQ, in order
-        for i in self.phrases.candidates(self.lexicon.near_any(words)):
-            faq, phrase = self._faq_phrases[i]
-            candidates.setdefault(faq, []).append(phrase)
+        top: dict[int, tuple[int, Hit, float]] = {}  # per FAQ its strongest phrase, first on ties
+        for i, hit in self.phrases.hits(words, self.lexicon.near_any(words)):
+            faq = self._faq_of[i]
+            key = hit.similarity * len(self.phrases.patterns[i].words)
+            if faq not in top or key > top[faq][2]:
+                top[faq] = (i, hit, key)
         content = self.topic_matches(words)
         found = {key for _, sims in content for key, sim in sims.items() if sim}
         best = ("", 0.0, "")
-        for i, faq in enumerate(self.faqs):
+        for f, faq in enumerate(self.faqs):
             strength, why = 0.0, ""
-            for phrase, hit in best_hits(candidates.get(i, ()), words)[:1]:
-                if not hit.negated:
-                    n = len(compile_phrase(phrase).words)
-                    strength, why = hit.similarity * min(1.8, 0.6 + 0.3 * n), phrase
+            if f in top and not top[f][1].negated:
+                i, hit, _ = top[f]
+                n = len(self.phrases.patterns[i].words)
+                strength, why = hit.similarity * min(1.8, 0.6 + 0.3 * n), self._phrases[i]
             keywords = self.keywords[faq.id]
             covered = 0.0 if keywords.isdisjoint(found) else coverage(keywords, content, question)
             strength *= 0.7 + 0.3 * covered  # a phrase that explains little of the message

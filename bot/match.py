@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -135,14 +135,3 @@ def matched_prefix(length: int) -> int:
     push the message's end inside the phrase.
     """
     return -(-(length + MAX_GAP) // (MAX_GAP + 1))  # length + MAX_GAP <= matched * (MAX_GAP + 1)
-
-
-def best_hits(phrases: Iterable[str], words: Sequence[str]) -> list[tuple[str, Hit]]:
-    """Every phrase that matches, with its hit, strongest and longest first."""
-    found = []
-    for phrase in phrases:
-        hit = find(compile_phrase(phrase), words)
-        if hit:
-            found.append((phrase, hit))
-    found.sort(key=lambda ph: ph[1].similarity * len(compile_phrase(ph[0]).words), reverse=True)
-    return found

@@ -53,22 +53,25 @@ quince=15 dieciseis=16 diecisiete=17 dieciocho=18
 
 def strip_accents(text: str) -> str:
     """Remove diacritics: 'qué' -> 'que', 'niña' -> 'nina'."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _squeeze(word: str) -> str:
-    """Shorten runs of three or more of the same letter to one ('pleeease' -> 'please')."""
-    return re.sub(r"([a-z])\1{2,}", r"\1", word)
+_CONTRACTION = re.compile(r"(\w)'(\w)")  # don't -> dont, i'm -> im
+_AGE_SUFFIX = re.compile(r"(\d)\s*(?:yo|y/o|y\.o\.?|yrs?)\b")  # 15yo -> 15 years old
+_NOT_WORD = re.compile(r"[^a-z0-9#]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")  # 'pleeease' -> 'please'
 
 
 def clean(text: str) -> str:
     """Lower case, no accents, no punctuation except inside numbers, single spaces."""
     text = strip_accents(text.translate(_APOSTROPHES).lower())
-    text = re.sub(r"(\w)'(\w)", r"\1\2", text)  # don't -> dont, i'm -> im
-    text = re.sub(r"(\d)\s*(?:yo|y/o|y\.o\.?|yrs?)\b", r"\1 years old", text)
-    text = re.sub(r"[^a-z0-9#]+", " ", text)
-    return " ".join(_squeeze(w) for w in text.split())
+    text = _CONTRACTION.sub(r"\1\2", text)
+    text = _AGE_SUFFIX.sub(r"\1 years old", text)
+    text = _NOT_WORD.sub(" ", text)
+    return " ".join(_REPEATS.sub(r"\1", text).split())
 
 
 # Digits that stand for words between two words: "need 2 leave", "help 4 me".
