@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev lint score clean
+.PHONY: run test setup setup-dev lint score bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint: setup-dev
 
 score: setup-dev
 	$(BIN)/python ../shared/eval/score.py --set ../shared/eval/dev.jsonl --show-failures
+
+# Benchmarks: prints the tables and writes bench/results.md.
+bench: setup-dev
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/artefacts

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from bench import http as http_bench
 from bench.matching import measure_matching
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -42,6 +43,40 @@ def sections(args: argparse.Namespace) -> list[Section]:
             "service name against every message: the matcher before the match index, kept "
             "as the baseline the equivalence tests compare with.",
             partial(measure_matching, size=args.size, repeat=args.repeat),
+        ),
+        *http_sections(),
+    ]
+
+
+def http_sections() -> list[Section]:
+    """The HTTP benchmarks (bench/http.py), all under --only http."""
+    served = (
+        "gunicorn with gunicorn.conf.py, driven over loopback by 2 load processes with "
+        "keep-alive connections; signed /sms requests, each with its own MessageSid and sender."
+    )
+    return [
+        Section(
+            "http",
+            "HTTP latency in process",
+            "Flask's test client, no network.",
+            http_bench.latency_rows,
+        ),
+        Section(
+            "http",
+            "/sms throughput: the bot and a bare Flask app",
+            served + " The bare app answers a constant TwiML reply under the same settings; "
+            "runs alternate.",
+            http_bench.throughput_rows,
+        ),
+        Section(
+            "http",
+            "Memory per worker",
+            "After the load test, from /proc: resident (RSS) and proportional (PSS, shared "
+            "pages split between processes).",
+            http_bench.memory_rows,
+        ),
+        Section(
+            "http", "HTTP targets", "What was aimed for, what was measured.", http_bench.target_rows
         ),
     ]
 
