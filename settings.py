@@ -67,7 +67,7 @@ SETTINGS = [
         "SECURE_COOKIES",
         "auto",
         "Send the staff editor's session cookie over HTTPS only: 1, 0, or auto (on unless "
-        "the app runs in debug or testing mode). Set 0 to sign in over plain http locally.",
+        "ENVIRONMENT is development or the app runs in debug or testing mode).",
     ),
     Setting(
         "READ_ONLY",

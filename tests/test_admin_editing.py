@@ -206,3 +206,15 @@ def test_unknown_table_is_a_404_sentence(editor):
     response = editor.get("/admin/conversation/")
     assert response.status_code == 404
     assert "no such page" in response.get_data(as_text=True)
+
+
+def test_imported_entries_with_a_slash_in_their_id_can_be_edited(editor, database):
+    database["phone"].insert(
+        {"id": "miami-211/7", "service_id": "love146", "number": "+13055550100", "type": "voice"}
+    )
+    assert editor.get("/admin/phone/miami-211/7").status_code == 200
+    form = {"service_id": "love146", "number": "305-555-0111", "type": "voice"}
+    assert post(editor, "/admin/phone/miami-211/7", form).status_code == 302
+    assert database["phone"].get("miami-211/7")["number"] == "+13055550111"
+    assert post(editor, "/admin/phone/miami-211/7/delete").status_code == 302
+    assert database["phone"].count_where("id = ?", ["miami-211/7"]) == 0

@@ -132,6 +132,13 @@ def test_testing_app_sends_cookies_over_http(app):
     assert app.config["SESSION_COOKIE_SECURE"] is False
 
 
+def test_development_app_sends_cookies_over_http(tmp_path):
+    from app import create_app
+
+    app = create_app({"DATABASE": str(tmp_path / "bot.db"), "ENVIRONMENT": "development"})
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
 @pytest.mark.parametrize(
     ("role", "page", "status"),
     [

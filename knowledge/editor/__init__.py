@@ -29,7 +29,8 @@ def secure_cookies(app: Flask) -> bool:
         return True
     if value in ("0", "false", "no", "off"):
         return False
-    return not (app.debug or app.testing)
+    development = app.config.get("ENVIRONMENT") == "development"
+    return not (app.debug or app.testing or development)
 
 
 @bp.errorhandler(CSRFError)

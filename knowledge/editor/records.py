@@ -137,7 +137,7 @@ def new_row(table: str):
     return _render_form(entity, form, None, status)
 
 
-@bp.route("/<table>/<key>", methods=["GET", "POST"])
+@bp.route("/<table>/<path:key>", methods=["GET", "POST"])
 @login_required
 def edit_row(table: str, key: str):
     """One row: its form (read-only for viewers), what belongs to it, and its history."""
@@ -190,7 +190,7 @@ def _render_form(entity: Entity, form, row: dict | None, status: int):
     ), status
 
 
-@bp.post("/<table>/<key>/delete")
+@bp.post("/<table>/<path:key>/delete")
 @login_required(role="editor")
 def delete_row(table: str, key: str):
     """Delete one row (logged whole, so it can be restored from the history)."""
@@ -206,7 +206,7 @@ def delete_row(table: str, key: str):
     return redirect(url_for("editor.list_rows", table=table))
 
 
-@bp.post("/<table>/<key>/verify")
+@bp.post("/<table>/<path:key>/verify")
 @login_required(role="editor")
 def verify_row(table: str, key: str):
     """Stamp an entry as checked today."""
