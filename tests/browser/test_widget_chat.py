@@ -100,9 +100,7 @@ def test_the_conversation_survives_a_reload_in_the_same_tab(live_server, page):
     assert page.evaluate("localStorage.length") == 0
 
 
-def test_below_640_pixels_the_panel_fills_the_screen_and_fits_at_320(
-    live_server, page, artefacts
-):
+def test_below_640_pixels_the_panel_fills_the_screen_and_fits_at_320(live_server, page, artefacts):
     page.set_viewport_size({"width": 320, "height": 568})
     panel = open_widget(page, live_server.url)
     page.screenshot(path=os.path.join(artefacts, "widget-320.png"))
@@ -132,3 +130,27 @@ def test_the_hotline_line_under_the_log_can_be_called_with_one_tap(live_server, 
     assert line.get_by_role("link", name="1-888-373-7888").get_attribute("href") == (
         "tel:+18883737888"
     )
+
+
+def embed(live_server, host_page, attributes):
+    """A page of the bot's own origin (served by the test) with the tag and extra attributes."""
+    html = (
+        '<!doctype html><html lang="en"><head><title>Options</title></head><body>'
+        f'<script src="{live_server.url}/widget.js" data-partner="demo" {attributes} async>'
+        "</script></body></html>"
+    )
+    return host_page(live_server.url + "/options-page", html)
+
+
+def test_data_lang_opens_the_widget_in_that_language(live_server, host_page):
+    page = embed(live_server, host_page, 'data-lang="es"')
+    page.get_by_role("button", name="Escríbanos").wait_for()
+
+
+def test_data_position_left_puts_the_button_in_the_bottom_left_corner(live_server, host_page):
+    page = embed(live_server, host_page, 'data-position="left"')
+    launcher = page.get_by_role("button", name="Chat with us")
+    launcher.wait_for()
+    assert launcher.bounding_box()["x"] <= 40
+    launcher.click()
+    assert page.get_by_role("dialog").bounding_box()["x"] <= 40

@@ -284,7 +284,7 @@
     config = data;
     state = load() || {partner: key, sid: newSessionId(), open: false, log: []};
     var asked = script.getAttribute("data-lang");
-    if (!state.lang) { state.lang = STRINGS[asked] ? asked : config.lang; }
+    if (!STRINGS[state.lang]) { state.lang = STRINGS[asked] ? asked : config.lang; }
     watchShift();
     build();
   }
