@@ -1,7 +1,7 @@
 """Run the benchmarks, print their tables and write them to bench/results.md.
 
-    python -m bench.run                  # everything (make bench)
-    python -m bench.run --only matching  # one section
+`python -m bench.run` runs everything (make bench); `--only matching` (or another key) reruns
+one section and keeps the others' last results.
 """
 
 from __future__ import annotations
@@ -104,6 +104,14 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def earlier(path: Path) -> dict[str, str]:
+    """The sections of an earlier results file, by title."""
+    if not path.exists():
+        return {}
+    blocks = path.read_text(encoding="utf-8").split("\n## ")[1:]
+    return {block.split("\n", 1)[0]: "## " + block for block in blocks}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the chosen sections, print each table and write results.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -112,14 +120,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=5, help="passes over the messages")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the tables")
     args = parser.parse_args(argv)
-    chosen = [s for s in sections(args) if not args.only or s.key in args.only]
+    everything = sections(args)
+    kept = earlier(args.out) if args.only else {}  # sections not rerun keep their last results
     header = f"# Benchmark results\n\n{datetime.date.today()}, {machine()}.\n"
-    parts = [header]
     print(header)
-    for section in chosen:
-        text = f"## {section.title}\n\n{section.about}\n\n{table(section.measure())}\n"
-        print(text, flush=True)
-        parts.append(text)
+    for section in everything:
+        if not args.only or section.key in args.only:
+            text = f"## {section.title}\n\n{section.about}\n\n{table(section.measure())}\n"
+            print(text, flush=True)
+            kept[section.title] = text
+    parts = [header, *(kept[s.title] for s in everything if s.title in kept)]
     args.out.write_text("\n".join(parts), encoding="utf-8")
     print(f"written to {args.out}")
 
