@@ -54,21 +54,30 @@ clothing closet | transportation | utility assistance | health screenings | yout
 """.replace("\n", " ").split(" | ")
 
 
-def curated() -> Knowledge:
-    """The curated knowledge base, loaded the way the app loads it (on a temporary file)."""
+def _database() -> sqlite_utils.Database:
+    """A new database file filled with the curated knowledge base, the way the app fills it."""
     path = os.path.join(tempfile.mkdtemp(prefix="bench-"), "bot.db")
     create_app({"DATABASE": path, "TESTING": True})
-    return queries.snapshot(sqlite_utils.Database(path), path)
+    return sqlite_utils.Database(path)
 
 
-def _miami() -> list[Service]:
-    """Miami 211 services, when the HSDS importer exists (it lives in knowledge/)."""
+def curated() -> Knowledge:
+    """The curated knowledge base, loaded the way the app loads it."""
+    db = _database()
+    return queries.load(db)
+
+
+def with_miami() -> Knowledge | None:
+    """The curated knowledge base plus the Miami 211 import, if the importer and file exist."""
     try:
         importer = importlib.import_module("knowledge.hsds_import")
     except ImportError:
-        return []
-    load = getattr(importer, "load_services", None)
-    return list(load(MIAMI)) if load and MIAMI.exists() else []
+        return None
+    if not MIAMI.exists():
+        return None
+    db = _database()
+    importer.import_hsds(db, MIAMI)
+    return queries.load(db)
 
 
 def _name(rng: random.Random, towns: list[str]) -> tuple[str, str]:
@@ -119,7 +128,7 @@ def generated(count: int, term_ids: list[str], seed: int = 7) -> list[Service]:
 
 
 def grown(base: Knowledge, size: int = 10_000) -> Knowledge:
-    """A copy of base with the Miami 211 services (if importable) and generated ones to size."""
-    services = list(base.services) + _miami()
+    """A copy of base topped up with generated services to size services in all."""
+    services = list(base.services)
     services += generated(max(0, size - len(services)), [t.id for t in base.terms])
     return replace(base, services=services, derived={})
