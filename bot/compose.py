@@ -17,6 +17,9 @@ CARELINE_ID = "dcf-careline"
 EMERGENCY_ID = "emergency-911"
 
 
+TOLL_FREE = {"800", "833", "844", "855", "866", "877", "888"}  # dialled with a leading 1
+
+
 def format_phone(number: str) -> str:
     """A number as people write it: 1-888-373-7888, 203-388-1720, 233733, 911."""
     digits = "".join(ch for ch in number if ch.isdigit())
@@ -25,7 +28,7 @@ def format_phone(number: str) -> str:
     if len(digits) != 10:
         return number
     dashed = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    return f"1-{dashed}" if digits[0] == "8" else dashed
+    return f"1-{dashed}" if digits[:3] in TOLL_FREE else dashed
 
 
 def _number(kb: Knowledge, service_id: str, kind: str) -> str | None:

@@ -130,3 +130,18 @@ def test_any_three_services_fit_or_page_into_pages_that_fit(kb, key, lang):
         text = to_gsm7(compose.render(kb, key, lang, services=lines, place=PLACE))
         for page in paginate(text, more):
             assert fits(page), f"{segments(page)}: {page}"
+
+
+@pytest.mark.parametrize(
+    "number, shown",
+    [
+        ("+18883737888", "1-888-373-7888"),
+        ("+18008422288", "1-800-842-2288"),
+        ("+18605550142", "860-555-0142"),
+        ("+12033881720", "203-388-1720"),
+        ("233733", "233733"),
+        ("911", "911"),
+    ],
+)
+def test_only_toll_free_numbers_are_written_with_a_leading_1(number, shown):
+    assert compose.format_phone(number) == shown
