@@ -9,7 +9,18 @@ import sqlite_utils
 from bot.signals import CHANNELS, merge
 from bot.types import Reply, Session
 
-COLUMNS = ("day", "channel", "partner", "kind", "reason", "lang", "region", "resources")
+FIELDS = (
+    "day",
+    "channel",
+    "partner",
+    "kind",
+    "reason",
+    "lang",
+    "region",
+    "resources",
+    "opt_out",
+    "opt_in",
+)
 
 
 def day_of(now: float) -> str:
@@ -27,30 +38,26 @@ def record(
     now: float,
 ) -> int:
     """Fold one turn into its conversation's event (a new one for a new conversation)."""
-    row = None
+    event = None
     if session.event_id:
-        row = db.execute("SELECT * FROM event WHERE id = ?", [session.event_id]).fetchone()
-    if row is None:
-        event = {
-            "day": day_of(now),
-            "channel": CHANNELS.get(channel, channel),
-            "partner": partner or "",
-            "kind": "",
-            "reason": "",
-            "lang": "",
-            "region": "",
-            "resources": "",
-            "opt_out": 0,
-            "opt_in": 0,
-        }
-    else:
-        names = [d[0] for d in db.execute("SELECT * FROM event LIMIT 0").description]
-        event = dict(zip(names, row, strict=True))
+        cursor = db.execute(
+            f"SELECT id, {', '.join(FIELDS)} FROM event WHERE id = ?", [session.event_id]
+        )
+        row = cursor.fetchone()
+        event = dict(zip(("id", *FIELDS), row, strict=True)) if row else None
+    if event is None:
+        event = {name: "" for name in FIELDS} | {"opt_out": 0, "opt_in": 0}
+        event |= {"day": day_of(now), "channel": CHANNELS.get(channel, channel)}
+        event["partner"] = partner or ""
     merge(event, text, reply)
+    values = [event[name] for name in FIELDS]
     with db.atomic():
         if "id" in event:
-            db["event"].update(event["id"], event)
+            sets = ", ".join(f"{name} = ?" for name in FIELDS)
+            db.execute(f"UPDATE event SET {sets} WHERE id = ?", [*values, event["id"]])
         else:
-            event["id"] = db["event"].insert(event).last_pk
+            marks = ", ".join("?" for _ in FIELDS)
+            cursor = db.execute(f"INSERT INTO event ({', '.join(FIELDS)}) VALUES ({marks})", values)
+            event["id"] = cursor.lastrowid
     session.event_id = event["id"]
     return event["id"]

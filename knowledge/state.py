@@ -31,9 +31,11 @@ def load_session(db: sqlite_utils.Database, key: str) -> Session:
 def save_session(db: sqlite_utils.Database, key: str, session: Session) -> None:
     """Store the session for key."""
     with db.atomic():
-        db["conversation"].upsert(
-            {"key": key, "state": json.dumps(session.to_dict()), "updated_at": session.updated_at},
-            pk="key",
+        db.execute(
+            "INSERT INTO conversation (key, state, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET state = excluded.state, "
+            "updated_at = excluded.updated_at",
+            [key, json.dumps(session.to_dict()), session.updated_at],
         )
 
 
@@ -46,7 +48,12 @@ def opted_out(db: sqlite_utils.Database, key: str) -> bool:
 def set_opted_out(db: sqlite_utils.Database, key: str, value: bool, now: float) -> None:
     """Record an opt-out (True) or an opt-in (False)."""
     with db.atomic():
-        db["subscriber"].upsert({"key": key, "opted_out": int(value), "updated_at": now}, pk="key")
+        db.execute(
+            "INSERT INTO subscriber (key, opted_out, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET opted_out = excluded.opted_out, "
+            "updated_at = excluded.updated_at",
+            [key, int(value), now],
+        )
 
 
 DELIVERY_RETENTION = 48 * 3600  # seconds a MessageSid is remembered for retries
@@ -64,18 +71,16 @@ def seen_reply(db: sqlite_utils.Database, message_sid: str, now: float) -> str |
 def remember_reply(
     db: sqlite_utils.Database, message_sid: str, sender_key: str, reply: str, now: float
 ) -> None:
-    """Keep the TwiML sent for a MessageSid so a retry gets the same answer."""
+    """Keep the TwiML sent for a MessageSid so a retry gets the same answer.
+
+    Old rows are deleted by the retention command; seen_reply ignores them meanwhile.
+    """
     with db.atomic():
-        db["delivery"].upsert(
-            {
-                "message_sid": message_sid,
-                "sender_key": sender_key,
-                "reply": reply,
-                "created_at": now,
-            },
-            pk="message_sid",
+        db.execute(
+            "INSERT OR REPLACE INTO delivery (message_sid, sender_key, reply, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            [message_sid, sender_key, reply, now],
         )
-        db.execute("DELETE FROM delivery WHERE created_at < ?", [now - DELIVERY_RETENTION])
 
 
 def record_failure(
@@ -83,14 +88,10 @@ def record_failure(
 ) -> None:
     """Keep a failed or undelivered reply's status and error code (nothing about the person)."""
     with db.atomic():
-        db["delivery_failure"].upsert(
-            {
-                "message_sid": message_sid,
-                "status": status,
-                "error_code": error_code,
-                "created_at": now,
-            },
-            pk="message_sid",
+        db.execute(
+            "INSERT OR REPLACE INTO delivery_failure (message_sid, status, error_code, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            [message_sid, status, error_code, now],
         )
 
 
