@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 
@@ -25,22 +26,29 @@ _SUBSTITUTES = {
 }
 
 
+GSM7 = frozenset(GSM7_BASIC | GSM7_EXT)
+
+
 def is_gsm7(text: str) -> bool:
     """True when every character fits the GSM-7 alphabet."""
-    return all(ch in GSM7_BASIC or ch in GSM7_EXT for ch in text)
+    return GSM7.issuperset(text)
 
 
 def to_gsm7(text: str) -> str:
     """Replace characters outside GSM-7 with the nearest ones inside it ('á' -> 'a')."""
-    out = []
-    for ch in text:
-        ch = _SUBSTITUTES.get(ch, ch)
-        if all(c in GSM7_BASIC or c in GSM7_EXT for c in ch):
-            out.append(ch)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        out.append(base if base and is_gsm7(base) else "")
-    return "".join(out)
+    if is_gsm7(text):  # the usual case: nothing to fold
+        return text
+    return "".join(_fold(ch) for ch in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(ch: str) -> str:
+    """One character folded into GSM-7 ("" when nothing near it fits)."""
+    ch = _SUBSTITUTES.get(ch, ch)
+    if is_gsm7(ch):
+        return ch
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return base if base and is_gsm7(base) else ""
 
 
 def segments(text: str) -> tuple[int, str]:
