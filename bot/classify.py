@@ -97,14 +97,16 @@ def _named(match: index.MatchIndex, words: list[str]) -> list[str]:
     """Services the message names outright ("love146 phone", "kids in crisis")."""
     found: list[str] = []
     words = [*words, *(a + b for a, b in zip(words, words[1:], strict=False))]  # "love 146"
-    for i, hit in match.names.hits(words, match.lexicon.near_any(words)):
+    for i, hit in match.names.hits(words, match.lexicon.positions(words)):
         service_id = match.service_of[i]
         if hit.similarity >= 0.9 and (not found or found[-1] != service_id):
             found.append(service_id)  # a service's names are side by side in the index
     return found
 
 
-def _terms(match: index.MatchIndex, words: list[str], near: index.Near) -> list[tuple[str, float]]:
+def _terms(
+    match: index.MatchIndex, words: list[str], near: index.Positions
+) -> list[tuple[str, float]]:
     """Service categories named in the message, strongest first."""
     found: dict[str, float] = {}  # in the knowledge base's order, for ties
     for i, hit in match.terms.hits(words, near):
@@ -119,7 +121,7 @@ def is_question(words: list[str], text: str) -> bool:
     return bool(words) and (words[0] in QUESTION_STARTS or text.rstrip().endswith("?"))
 
 
-def _rule_scores(kb: Knowledge, match: index.MatchIndex, words: list[str], near: index.Near):
+def _rule_scores(kb: Knowledge, match: index.MatchIndex, words: list[str], near: index.Positions):
     """Each label's best rule strength and phrase, and situation strength by subject."""
     scores: dict[str, float] = {}
     best_rule: dict[str, str] = {}
@@ -166,7 +168,7 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
     words = tokens(text)
     numbered = " ".join(as_digits(words))
     match = index.of(kb)
-    near = match.lexicon.near_any(words)  # the phrase words these words could match
+    near = match.lexicon.positions(words)  # where each phrase word could match
     scores, best_rule, situation = _rule_scores(kb, match, words, near)
     reading = Reading("unknown", detect(words), words=words, scores=scores)
     reading.minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD

@@ -84,7 +84,7 @@ class FaqIndex:
         Topic words alone count for a question, or when they explain most of the message.
         """
         top: dict[int, tuple[int, Hit, float]] = {}  # per FAQ its strongest phrase, first on ties
-        for i, hit in self.phrases.hits(words, self.lexicon.near_any(words)):
+        for i, hit in self.phrases.hits(words, self.lexicon.positions(words)):
             faq = self._faq_of[i]
             key = hit.similarity * len(self.phrases.patterns[i].words)
             if faq not in top or key > top[faq][2]:

@@ -21,7 +21,8 @@ from bot.types import Knowledge
 REFERRAL_KINDS = ("directory", "program")  # services a message can name
 MAX_NAME_WORDS = 5  # longer names are never taken as named in a message
 CACHE_SIZE = 20_000  # message words whose neighbours a lexicon remembers
-Near = AbstractSet[str] | None  # phrase words near a message's words; None: assume all
+# Where in a message each phrase word could match: word -> positions, in order (None: anywhere).
+Positions = dict[str, list[int]] | None
 
 
 def deletions(word: str, depth: int) -> set[str]:
@@ -66,13 +67,14 @@ class Lexicon:
             found = self._near[word] = frozenset(self._find(word))
         return found
 
-    def near_any(self, words: Iterable[str]) -> Near:
-        """The words near any of these message words; None when every word is a candidate."""
+    def positions(self, words: Sequence[str]) -> Positions:
+        """The message positions each word of the lexicon could match; None for anywhere."""
         if self.exhaustive:
             return None
-        found: set[str] = set()
-        for word in set(words):
-            found |= self.near(word)
+        found: dict[str, list[int]] = {}
+        for i, word in enumerate(words):
+            for near in self.near(word):
+                found.setdefault(near, []).append(i)
         return found
 
     def _find(self, word: str) -> set[str]:
@@ -109,25 +111,26 @@ class PhraseIndex:
                 by_word[min(sorted(needs), key=counts.__getitem__)].append(d)
         self._by_word = dict(by_word)
 
-    def _tried(self, near: Near) -> Iterable[int]:
+    def _tried(self, near: Positions) -> Iterable[int]:
         """The distinct phrases that could match (all when near is None)."""
         if near is None:
             return range(len(self._distinct))
-        by_word, needs = self._by_word, self._needs
-        return [d for w in near if w in by_word for d in by_word[w] if needs[d] <= near]
+        by_word, needs, words = self._by_word, self._needs, near.keys()
+        return [d for w in words if w in by_word for d in by_word[w] if needs[d] <= words]
 
-    def candidates(self, near: Near) -> list[int]:
-        """Positions, in order, of the phrases that could match (all when near is None)."""
+    def candidates(self, near: Positions) -> list[int]:
+        """Indexes, in order, of the phrases that could match (all when near is None)."""
         return sorted(i for d in self._tried(near) for i in self._distinct[d][1])
 
-    def hits(self, words: Sequence[str], near: Near) -> list[tuple[int, Hit]]:
-        """Positions, in order, of the phrases found in words, and where."""
+    def hits(self, words: Sequence[str], near: Positions) -> list[tuple[int, Hit]]:
+        """Indexes, in order, of the phrases found in words, and where."""
         found = []
         for d in self._tried(near):
-            pattern, positions = self._distinct[d]
-            hit = find(pattern, words)
+            pattern, indexes = self._distinct[d]
+            starts = None if near is None else near[pattern.words[0]]
+            hit = find(pattern, words, starts)
             if hit:
-                found.extend((i, hit) for i in positions)
+                found.extend((i, hit) for i in indexes)
         found.sort(key=itemgetter(0))
         return found
 

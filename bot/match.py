@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -91,17 +91,21 @@ def _negated(words: Sequence[str], start: int) -> bool:
     return False
 
 
-def find(pattern: Pattern, words: Sequence[str]) -> Hit | None:
+def find(pattern: Pattern, words: Sequence[str], starts: Iterable[int] | None = None) -> Hit | None:
     """The best place pattern matches in words (in order, small gaps allowed), or None.
 
     A message may end inside a phrase after gaps: the words past its end score 0, so "they
-    wont let her call us" still partly matches "not let us go".
+    wont let her call us" still partly matches "not let us go". starts, if given, are the
+    positions (ascending) where the phrase's first word may match; others are not tried.
     """
     best: Hit | None = None
     pw = pattern.words
     if not pw or len(words) < len(pw):
         return None
-    for start in range(len(words) - len(pw) + 1):
+    last = len(words) - len(pw)
+    for start in range(last + 1) if starts is None else starts:
+        if start > last:
+            break
         first = word_similarity(pw[0], words[start])
         if not first:
             continue

@@ -138,7 +138,7 @@ def test_the_lexicon_finds_exactly_the_words_word_similarity_accepts(phrase_word
 )
 def test_every_phrase_that_matches_is_a_candidate(phrases, message):
     phrase_index = PhraseIndex(phrases)
-    near = Lexicon(phrase_index.words).near_any(message)
+    near = Lexicon(phrase_index.words).positions(message)
     candidates = set(phrase_index.candidates(near))
     for i, pattern in enumerate(phrase_index.patterns):
         if find(pattern, message):
@@ -150,7 +150,7 @@ def test_a_phrase_cut_off_by_the_end_of_the_message_is_still_a_candidate(kb):
     match = index.of(kb)
     position = next(i for i, r in enumerate(kb.rules) if r.phrase == "not let us go")
     assert find(match.rules.patterns[position], words)
-    assert position in match.rules.candidates(match.lexicon.near_any(words))
+    assert position in match.rules.candidates(match.lexicon.positions(words))
 
 
 def test_a_new_snapshot_gets_its_own_index_so_edits_are_seen_at_once(kb):
