@@ -5,6 +5,8 @@ words within an edit distance of 1 (up to 7 letters) or 2 (longer). Two words th
 always share a string left after deleting at most that many letters from each, so filing
 every phrase word under its deletions finds all the words a message word could match, and
 word_similarity itself confirms each one: the candidates are never fewer than the matches.
+A phrase is then tried only if the words find needs are all near the message's words, and
+only from the positions where its first word could match.
 """
 
 from __future__ import annotations
@@ -99,11 +101,11 @@ class PhraseIndex:
     def __init__(self, phrases: Sequence[str]) -> None:
         self.patterns: list[Pattern] = [compile_phrase(p) for p in phrases]
         self.words = {w for p in self.patterns for w in p.words}  # every word the phrases use
-        positions: dict[Pattern, list[int]] = defaultdict(list)
+        indexes: dict[Pattern, list[int]] = defaultdict(list)
         for i, pattern in enumerate(self.patterns):
-            positions[pattern].append(i)
-        self._distinct = list(positions.items())
-        self._needs = [frozenset(p.words[: matched_prefix(len(p.words))]) for p in positions]
+            indexes[pattern].append(i)
+        self._distinct = list(indexes.items())
+        self._needs = [frozenset(p.words[: matched_prefix(len(p.words))]) for p in indexes]
         counts = Counter(w for needs in self._needs for w in needs)
         by_word: dict[str, list[int]] = defaultdict(list)
         for d, needs in enumerate(self._needs):
@@ -140,12 +142,9 @@ class MatchIndex:
 
     def __init__(self, kb: Knowledge, exhaustive: bool = False) -> None:
         self.rules = PhraseIndex([r.phrase for r in kb.rules])
-        self.term_of = [
-            term for term in kb.terms for lang in ("en", "es") for _ in term.words.get(lang, ())
-        ]
-        self.terms = PhraseIndex(
-            [p for term in kb.terms for lang in ("en", "es") for p in term.words.get(lang, ())]
-        )
+        words = [(t, p) for t in kb.terms for lang in ("en", "es") for p in t.words.get(lang, ())]
+        self.term_of = [term for term, _ in words]
+        self.terms = PhraseIndex([phrase for _, phrase in words])
         names = [
             (service.id, name)
             for service in kb.services
