@@ -37,24 +37,6 @@ NEIGHBOURS = {
 STATEWIDE = {"connecticut", "ct", "conn"}
 
 
-@lru_cache(maxsize=1)
-def _towns() -> dict[str, Place]:
-    """Every Connecticut town name (normalised) with a representative point."""
-    towns: dict[str, list[dict]] = {}
-    for z in zipcodes.filter_by(state="CT"):
-        for city in [z["city"], *z.get("acceptable_cities", [])]:
-            towns.setdefault(clean(city), []).append(z)
-    places = {}
-    for key, zips in towns.items():
-        lat = sum(float(z["lat"]) for z in zips) / len(zips)
-        lon = sum(float(z["long"]) for z in zips) / len(zips)
-        first = zips[0]
-        places[key] = Place(first["city"], first["county"], "CT", lat, lon)
-    for key, (name, county, state, lat, lon) in NEIGHBOURS.items():
-        places[key] = Place(name, county, state, lat, lon)
-    return places
-
-
 @lru_cache(maxsize=64)
 def _state_towns(state: str) -> dict[str, Place]:
     """Every town of one other state (normalised name -> place), for imported directories."""
@@ -72,6 +54,15 @@ def _state_towns(state: str) -> dict[str, Place]:
     return places
 
 
+@lru_cache(maxsize=1)
+def _towns() -> dict[str, Place]:
+    """Every Connecticut town name (normalised) with a representative point, and neighbours."""
+    places = dict(_state_towns("CT"))
+    for key, (name, county, state, lat, lon) in NEIGHBOURS.items():
+        places[key] = Place(name, county, state, lat, lon)
+    return places
+
+
 @lru_cache(maxsize=16)
 def _known_towns(states: tuple[str, ...]) -> dict[str, Place]:
     """Connecticut's towns and neighbours, then those of the given states (CT wins a tie)."""
@@ -82,6 +73,7 @@ def _known_towns(states: tuple[str, ...]) -> dict[str, Place]:
     return {**merged, **_towns()}
 
 
+@lru_cache(maxsize=4096)  # zipcodes.matching scans its whole list on every call
 def by_zip(code: str) -> Place | None:
     """The place for a five-digit US ZIP code, if it exists."""
     try:

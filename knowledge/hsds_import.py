@@ -14,22 +14,9 @@ import sqlite_utils
 from knowledge import hsds_mapping, hsds_read
 from knowledge.hsds_convert import ORDER, Converter
 from knowledge.import_report import ImportFailed, ImportReport
+from knowledge.seed import DIRECTORY_TABLES
 
 GENERIC_STEMS = {"datapackage", "data", "export", "hsds", "csv", "json"}
-# Child tables first, so deleting a source's rows never trips a foreign key.
-DELETE_ORDER = (
-    "attribute",
-    "language",
-    "service_area",
-    "schedule",
-    "phone",
-    "service_at_location",
-    "address",
-    "service",
-    "location",
-    "organization",
-    "taxonomy_term",
-)
 
 
 class _DryRun(Exception):
@@ -64,7 +51,7 @@ def delete_source(db: sqlite_utils.Database, source: str) -> None:
         "address": f"location_id IN ({locations})",
         "service_at_location": f"service_id IN ({services}) OR location_id IN ({locations})",
     }
-    for table in DELETE_ORDER:
+    for table in DIRECTORY_TABLES:  # child tables first: no foreign key trips
         condition = where.get(table) or (
             "source = :s" if "source" in db[table].columns_dict else f"service_id IN ({services})"
         )

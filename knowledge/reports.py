@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from bot.signals import FALLBACK, NOISE, REASONS, SUBSTANTIVE
-from knowledge.suppression import Cell, protect_line, protect_table
+from knowledge.suppression import Cell, mark_small, protect_line, protect_table
 
 LANGUAGES = {"en": "English", "es": "Spanish"}
 CHANNEL_COLUMNS = ["SMS", "Webchat"]
@@ -47,10 +47,8 @@ class Table:
         return out
 
     def _percent(self, cell: Cell) -> str:
-        base = self.total if self.total is not None else None
-        if cell.display != str(cell.value):
-            return ""
-        if base is None or base.display != str(base.value) or base.value == 0:
+        base = self.total
+        if not cell.shown or base is None or not base.shown or base.value == 0:
             return ""
         return f"{100 * cell.value / base.value:.0f}%"
 
@@ -168,9 +166,7 @@ def _resources(db: sqlite_utils.Database, signals: list[dict]) -> Table:
     counts = Counter(r for e in signals for r in (e["resources"] or "").split(",") if r)
     names = _names(db, "service", "id", "name")
     rows = [(names.get(r, r), Cell(n)) for r, n in sorted(counts.items(), key=lambda i: -i[1])]
-    for _, cell in rows:
-        if 1 <= cell.value <= 2:
-            cell.state = "few"
+    mark_small([cell for _, cell in rows])  # no total to protect: small counts only
     note = "A signal can be referred to several resources, so these counts do not add up."
     return Table("resources", "Resources referred", rows, None, note)
 
@@ -211,8 +207,6 @@ def _other(events: list[dict]) -> Table:
         ("Opt-outs (STOP)", Cell(sum(e["opt_out"] for e in events))),
         ("Opt-ins (START)", Cell(sum(e["opt_in"] for e in events))),
     ]
-    for _, cell in rows:
-        if 1 <= cell.value <= 2:
-            cell.state = "few"
+    mark_small([cell for _, cell in rows])  # no total to protect: small counts only
     note = "Opt-outs and opt-ins can happen inside any conversation, so these rows do not add up."
     return Table("other", "Other contacts, not counted as signals", rows, None, note)

@@ -115,12 +115,12 @@ def json_export():
 
 def _bars(chart: reports.Chart) -> list[dict]:
     """Bar geometry for the SVG chart: one group per period, one bar per channel."""
-    shown = [c.value for row in chart.grid for c in row if c.display == str(c.value)]
+    shown = [c.value for row in chart.grid for c in row if c.shown]
     top = max(shown + [1])
     bars = []
     for i, (label, cells) in enumerate(zip(chart.labels, chart.grid, strict=True)):
         for j, cell in enumerate(cells):
-            visible = cell.display == str(cell.value)
+            visible = cell.shown
             height = round(160 * cell.value / top) if visible else 0
             bars.append(
                 {

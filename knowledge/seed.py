@@ -13,6 +13,7 @@ import zipcodes
 from knowledge import partners
 
 DATA = Path(__file__).parent / "data"
+# Child tables first, so deleting in this order never trips a foreign key.
 DIRECTORY_TABLES = (
     "attribute",
     "language",

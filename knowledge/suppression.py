@@ -24,9 +24,14 @@ class Cell:
     pinned: bool = False  # a zero that its line's zero total already reveals: never hidden
 
     @property
+    def shown(self) -> bool:
+        """True when the count itself is published."""
+        return self.state == SHOWN
+
+    @property
     def display(self) -> str:
         """What a reader sees."""
-        return str(self.value) if self.state == SHOWN else LABELS[self.state]
+        return str(self.value) if self.shown else LABELS[self.state]
 
 
 def _domain(cell: Cell, cap: int) -> list[tuple[int, int]]:

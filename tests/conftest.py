@@ -15,7 +15,13 @@ TEST_PHONE = "+12035550123"
 
 
 @pytest.fixture
-def app(tmp_path):
+def app_config():
+    """Settings a test module adds to the app's (override this fixture to change them)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
     """The app on a fresh database file, filled with the curated knowledge base."""
     return create_app(
         {
@@ -24,6 +30,7 @@ def app(tmp_path):
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
             "SECRET_KEY": "test",
             "PHONE_HASH_KEY": "test-hash-key",
+            **app_config,
         }
     )
 

@@ -15,17 +15,9 @@ OTHER_PHONE = "+12035550199"
 
 
 @pytest.fixture
-def app(tmp_path):
-    """The app with a small, short rate limit so a test can trip it and watch it clear."""
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(tmp_path / "bot.db"),
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "PHONE_HASH_KEY": "test-hash-key",
-            "SMS_RATE_LIMIT": "3 per 2 seconds",
-        }
-    )
+def app_config():
+    """A small, short rate limit, so a test can trip it and watch it clear."""
+    return {"SMS_RATE_LIMIT": "3 per 2 seconds"}
 
 
 def test_the_rate_limit_sends_one_notice_then_silence(sms):

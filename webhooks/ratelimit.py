@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from flask_limiter import Limiter
-from limits import RateLimitItem, parse
+from limits import parse
 
 from settings import StartupError
 
@@ -12,13 +12,15 @@ ALLOW, NOTICE, SILENT = "allow", "notice", "silent"
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its own limiter (storage from RATELIMIT_STORAGE_URI)."""
+    """Give the app its own limiter (storage from RATELIMIT_STORAGE_URI) and its limits."""
     try:
-        parse(app.config["SMS_RATE_LIMIT"])  # a bad setting fails at start, not on a message
+        limit = parse(app.config["SMS_RATE_LIMIT"])  # a bad setting fails at start
     except ValueError as error:
         raise StartupError(
             f"SMS_RATE_LIMIT is not a rate such as 20/minute: {app.config['SMS_RATE_LIMIT']!r}"
         ) from error
+    notice = type(limit)(1, limit.multiples)  # one notice per window of the same length
+    app.extensions["sms_limits"] = (limit, notice)
     app.extensions["sms_limiter"] = Limiter(
         key_func=lambda: "",
         app=app,
@@ -27,16 +29,10 @@ def init_app(app: Flask) -> None:
     )
 
 
-def _items() -> tuple[RateLimitItem, RateLimitItem]:
-    limit = parse(current_app.config["SMS_RATE_LIMIT"])
-    notice = type(limit)(1, limit.multiples)  # one notice per window of the same length
-    return limit, notice
-
-
 def check(sender_key: str) -> str:
     """ALLOW and count this message, or NOTICE once when the limit trips, then SILENT."""
     strategy = current_app.extensions["sms_limiter"].limiter
-    limit, notice = _items()
+    limit, notice = current_app.extensions["sms_limits"]
     if strategy.hit(limit, "sms", sender_key):
         strategy.clear(notice, "sms-notice", sender_key)  # the next trip gets its own notice
         return ALLOW
