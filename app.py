@@ -7,7 +7,7 @@ import os
 from flask import Flask
 
 import settings
-from knowledge import cli, db, editor, reports_page, retention, users_cli
+from knowledge import cli, db, editor, queries, reports_page, retention, users_cli
 from webhooks import chat, errors, health, logs, openapi, page, ratelimit, sms, widget
 
 
@@ -25,6 +25,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         path = os.path.join(app.root_path, path)
         app.config["DATABASE"] = path
     db.prepare(path, read_only=db.read_only(app.config))
+    if app.config.get("TRAIN_AT_START"):
+        warm = db.connect(path, read_only=True)
+        try:
+            queries.warm(warm, path)
+        finally:
+            warm.conn.close()
     db.init_app(app)
     logs.init_app(app)
     errors.init_app(app)

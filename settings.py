@@ -75,6 +75,13 @@ SETTINGS = [
         "Set to 1 to open the database read-only (maintenance, a read-only disk): the bot "
         "still answers but remembers nothing, and staff edits get a 503.",
     ),
+    Setting(
+        "TRAIN_AT_START",
+        "1",
+        "Train the learned reading from the knowledge base's examples before serving, so the "
+        "first message is read by both layers (a few seconds; trained once per content in a "
+        "process). Empty: train in the background, and answer with the rules until it is done.",
+    ),
     Setting("TESTING", "", "Set by tests."),
 ]
 

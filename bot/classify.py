@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from bot import faq as faq_index
-from bot import index
+from bot import index, training
 from bot.cues import about_other, minor_age, who
 from bot.language import detect
 from bot.location import find_place
 from bot.match import Hit, compile_phrase
+from bot.model import INTENTS as MODEL_INTENTS
+from bot.model import Model, Verdict
 from bot.normalize import as_digits, tokens
 from bot.types import Knowledge, Rule
 
@@ -20,6 +22,9 @@ MINOR = "minor"  # words that say a child is involved
 GREETING = "greeting"
 THANKS = "thanks"
 THRESHOLD = 0.75
+# Below this fused probability the learned reading is unsure, and an intent the rules
+# found outright decides: a rule staff wrote is exact and explainable.
+UNSURE = 0.5
 DESCRIBED = 0.9  # a bare "trafficking" names the topic; it does not describe a situation
 PRIORITY = ("get_help", "report_tip", "find_services", "info", "unknown")
 SELF_WORDS = {"i", "me", "my", "myself", "am", "yo", "estoy", "soy", "mi", "mis", "us", "we"}
@@ -71,6 +76,9 @@ class Reading:
     small_talk: str = ""  # "greeting" or "thanks" when that is all the message is
     words: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)  # every label's score, for preview
+    rule_intent: str = "unknown"  # what the rules alone decided
+    layer: str = "rules"  # which layer decided: rules | model | safety
+    learned: Verdict | None = None  # the learned reading, when a model was trained
 
 
 def _strength(rule: Rule, hit: Hit) -> float:
@@ -159,7 +167,59 @@ def _place_situation(
             situation[key] *= 0.5
 
 
-def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
+def classify(text: str, kb: Knowledge, previous: str = "", learned: bool = True) -> Reading:
+    """Read one message with the rules and the learned reading, and fuse the two.
+
+    Safety is a one-way ratchet: danger now and a minor are each the union of both layers.
+    previous is the intent of the conversation's last turn (see read_rules).
+    """
+    reading = read_rules(text, kb, previous)
+    model = training.current(kb, _features(kb)) if learned else None
+    if model is None:
+        return reading
+    return fuse(reading, model.read(text, rule_features(reading)))
+
+
+def fuse(reading: Reading, verdict: Verdict) -> Reading:
+    """The rules' reading with the learned one laid over it; safety only ever goes up."""
+    reading.learned = verdict
+    reading.minor = reading.minor or verdict.minor_involved
+    if reading.intent == "emergency":
+        return reading  # a rule found danger now: nothing clears it
+    intent, probability = verdict.top
+    if verdict.danger_now or intent == "emergency":
+        reading.intent, reading.layer, reading.score = "emergency", "safety", verdict.danger
+        reading.rule = "learned reading"
+        return reading
+    if probability < UNSURE and reading.rule_intent != "unknown":
+        return reading  # the model is unsure and a rule matched outright
+    if intent != reading.intent:
+        reading.intent, reading.layer, reading.score = intent, "model", probability
+        reading.rule = "learned reading"
+        reading.small_talk = ""
+    else:
+        reading.layer = "rules and model"
+    return reading
+
+
+def prepare(kb: Knowledge) -> Model | None:
+    """Train the learned reading for this snapshot now, unless it is trained (for start-up)."""
+    return training.ensure(kb, _features(kb))
+
+
+def _features(kb: Knowledge):
+    return lambda text: rule_features(read_rules(text, kb))
+
+
+def rule_features(reading: Reading) -> list[float]:
+    """The rule layer's verdict as numbers for the fusion model: scores, then its choice."""
+    scores = [reading.scores.get(label, 0.0) for label in (*PRIORITY[:-1], GREETING, THANKS)]
+    scores.append(float(reading.minor))
+    chosen = reading.rule_intent
+    return scores + [float(chosen == label) for label in MODEL_INTENTS]
+
+
+def read_rules(text: str, kb: Knowledge, previous: str = "") -> Reading:
     """Read one message against the knowledge base's rules, FAQ and categories.
 
     previous is the intent of the conversation's last turn: a situation described right
@@ -174,7 +234,7 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
     reading.minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD
     if scores.get("emergency", 0) >= THRESHOLD:
         reading.intent, reading.score = "emergency", scores["emergency"]
-        reading.rule = best_rule["emergency"]
+        reading.rule, reading.rule_intent = best_rule["emergency"], "emergency"
         return reading
 
     question = is_question(words, text)
@@ -239,4 +299,5 @@ def classify(text: str, kb: Knowledge, previous: str = "") -> Reading:
             reading.rule = best_rule[reading.small_talk]
         return reading
     reading.intent, reading.score, reading.rule = intent, score, best_rule.get(intent, "")
+    reading.rule_intent = intent
     return reading

@@ -76,6 +76,19 @@ class Term:
     words: dict[str, tuple[str, ...]]
 
 
+@dataclass(frozen=True)
+class Example:
+    """A curated example message and how it should be read, for the learned reading."""
+
+    text: str
+    lang: str
+    intent: str
+    danger_now: bool = False
+    minor: bool = False
+    about: str = "general"  # self | other | general
+    group: str = ""  # the voice or scenario it was written for; cross-validation holds groups out
+
+
 @dataclass
 class Knowledge:
     """Everything the engine needs from the knowledge base, as one snapshot."""
@@ -85,15 +98,16 @@ class Knowledge:
     terms: list[Term]
     services: list[Service]
     templates: dict[str, dict[str, str]]
+    examples: list[Example] = field(default_factory=list)
     revision: int = 0
     derived: dict = field(default_factory=dict)  # indexes the engine builds once per snapshot
 
     def service(self, service_id: str) -> Service | None:
         """The service with this id, if there is one."""
-        for s in self.services:
-            if s.id == service_id:
-                return s
-        return None
+        by_id = self.derived.get("service_by_id")
+        if by_id is None:
+            by_id = self.derived["service_by_id"] = {s.id: s for s in self.services}
+        return by_id.get(service_id)
 
     def template(self, key: str, lang: str) -> str:
         """The template text for a key in a language, falling back to English."""

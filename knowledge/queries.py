@@ -7,7 +7,8 @@ import threading
 
 import sqlite_utils
 
-from bot.types import Faq, Knowledge, Phone, Rule, Service, Term
+from bot import classify, training
+from bot.types import Example, Faq, Knowledge, Phone, Rule, Service, Term
 
 _cache: dict[str, Knowledge] = {}
 _lock = threading.Lock()
@@ -138,7 +139,19 @@ def load(db: sqlite_utils.Database) -> Knowledge:
         t["key"]: {"en": t["text_en"] or "", "es": t["text_es"] or ""}
         for t in db.query("SELECT * FROM reply_template")
     }
-    return Knowledge(rules, faqs, terms, _services(db), templates)
+    examples = [
+        Example(
+            e["text"],
+            e["lang"],
+            e["intent"],
+            bool(e["danger_now"]),
+            bool(e["minor"]),
+            e["about"] or "general",
+            e["group_name"] or "",
+        )
+        for e in db.query("SELECT * FROM example ORDER BY id")
+    ]
+    return Knowledge(rules, faqs, terms, _services(db), templates, examples)
 
 
 def snapshot(db: sqlite_utils.Database, name: str) -> Knowledge:
@@ -152,5 +165,11 @@ def snapshot(db: sqlite_utils.Database, name: str) -> Knowledge:
             current = revision(db)
             kb = load(db)
         kb.revision = current
+        training.carry_over(kb, _cache.get(name))
         _cache[name] = kb
     return kb
+
+
+def warm(db: sqlite_utils.Database, name: str) -> None:
+    """Read the snapshot and train its learned reading, so the first message has both."""
+    classify.prepare(snapshot(db, name))

@@ -23,8 +23,18 @@ CONTENT_TABLES = (
     "rule",
     "faq",
     "reply_template",
+    "example",
 )
 CURATED = {"source": str, "last_verified": str}
+
+
+def _bump_on_change(db: sqlite_utils.Database, table: str) -> None:
+    """Triggers that bump kb_revision on every change to table, so the next message sees it."""
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER bump_{table}_{event.lower()} AFTER {event} ON [{table}] "
+            "BEGIN UPDATE kb_revision SET n = n + 1 WHERE id = 1; END"
+        )
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -158,12 +168,8 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
     db["kb_revision"].create({"id": int, "n": int}, pk="id")
     db["kb_revision"].insert({"id": 1, "n": 0})
-    for table in CONTENT_TABLES:
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            db.execute(
-                f"CREATE TRIGGER bump_{table}_{event.lower()} AFTER {event} ON [{table}] "
-                "BEGIN UPDATE kb_revision SET n = n + 1 WHERE id = 1; END"
-            )
+    for table in CONTENT_TABLES[: CONTENT_TABLES.index("reply_template") + 1]:
+        _bump_on_change(db, table)
     # Conversation state, keyed by a keyed hash of the channel's id; never a number in clear.
     db["conversation"].create({"key": str, "state": str, "updated_at": float}, pk="key")
     db["subscriber"].create({"key": str, "opted_out": int, "updated_at": float}, pk="key")
@@ -219,12 +225,35 @@ def _v8(db: sqlite_utils.Database) -> None:
     db["event"].create_index(["day"])
 
 
+def _v9(db: sqlite_utils.Database) -> None:
+    """Example messages the learned reading is trained from; curated, never live traffic."""
+    db["example"].create(
+        {
+            "id": int,
+            "text": str,
+            "lang": str,
+            "intent": str,
+            "danger_now": int,
+            "minor": int,
+            "about": str,
+            "group_name": str,
+            **CURATED,
+        },
+        pk="id",
+    )
+    _bump_on_change(db, "example")
+    from knowledge import seed  # the curated examples, for a knowledge base made before them
+
+    db["example"].insert_all(seed.example_rows())
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _v1),
     (2, _v2),
     (3, _v3),
     (6, _v6),
     (8, _v8),
+    (9, _v9),
 ]
 
 

@@ -27,7 +27,9 @@ DIRECTORY_TABLES = (
     "organization",
     "taxonomy_term",
 )
-BOT_TABLES = ("rule", "faq", "reply_template")
+BOT_TABLES = ("rule", "faq", "reply_template", "example")
+EXAMPLE_INTENTS = ("emergency", "get_help", "report_tip", "find_services", "info", "unknown")
+ABOUT = ("self", "other", "general")
 CURATED_ON = "2026-11-23"  # when the files' entries without a date of their own were checked
 
 
@@ -241,6 +243,47 @@ def template_rows(templates: dict) -> list[dict]:
     ]
 
 
+def example_rows(data_dir: Path = DATA) -> list[dict]:
+    """One example row per text in examples/*.yaml (group labels, each text may override)."""
+    rows = []
+    for path in sorted((data_dir / "examples").glob("*.yaml")):
+        for group in read(f"examples/{path.stem}", data_dir) or []:
+            labels = {k: v for k, v in group.items() if k != "texts"}
+            for item in group["texts"]:
+                entry = {**labels, **(item if isinstance(item, dict) else {"text": item})}
+                rows.append(example_row(entry, f"examples/{path.name} {group['group']}"))
+    return rows
+
+
+def example_row(entry: dict, where: str) -> dict:
+    """A validated example row from a curated entry or an editor form."""
+    text = str(entry.get("text") or "").strip()
+    if not text:
+        raise SeedError(f"{where}: an example has no text")
+    checks = (
+        ("lang", ("en", "es")),
+        ("intent", EXAMPLE_INTENTS),
+        ("about", ABOUT),
+    )
+    for name, allowed in checks:
+        if entry.get(name) not in allowed:
+            raise SeedError(f"{where}: {name} {entry.get(name)!r} is not one of {allowed}")
+    for name in ("danger_now", "minor"):
+        if not isinstance(entry.get(name), bool):
+            raise SeedError(f"{where}: {name} must be yes or no")
+    return {
+        "text": text,
+        "lang": entry["lang"],
+        "intent": entry["intent"],
+        "danger_now": int(entry["danger_now"]),
+        "minor": int(entry["minor"]),
+        "about": entry["about"],
+        "group_name": str(entry.get("group") or ""),
+        "source": entry.get("source", "staff"),
+        "last_verified": str(entry.get("last_verified", CURATED_ON)),
+    }
+
+
 def curated_rows(data_dir: Path = DATA) -> dict[str, list[dict]]:
     """Every curated row, by table, validated before anything touches the database."""
     try:
@@ -249,6 +292,7 @@ def curated_rows(data_dir: Path = DATA) -> dict[str, list[dict]]:
         rows["rule"] = rule_rows(read("rules", data_dir))
         rows["faq"] = faq_rows(read("faq", data_dir))
         rows["reply_template"] = template_rows(read("templates", data_dir))
+        rows["example"] = example_rows(data_dir)
         rows["partner"] = partners.rows_from_entries(read("partners", data_dir))
     except partners.PartnerError as exc:
         raise SeedError(str(exc)) from exc

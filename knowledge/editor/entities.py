@@ -7,6 +7,12 @@ from dataclasses import dataclass
 from bot.types import INTENTS
 
 LANG_CHOICES = (("en", "English"), ("es", "Spanish"))
+EXAMPLE_INTENTS = tuple((i, i) for i in INTENTS if i not in ("opt_out", "opt_in"))
+ABOUT_CHOICES = (
+    ("self", "the writer's own situation"),
+    ("other", "someone else's situation"),
+    ("general", "a question or request, no situation"),
+)
 
 
 @dataclass(frozen=True)
@@ -241,7 +247,7 @@ ENTITIES: dict[str, Entity] = {
                     "choice",
                     required=True,
                     # STOP and START are literal keywords, never rules (safety rule 5).
-                    choices=tuple((i, i) for i in INTENTS if i not in ("opt_out", "opt_in")),
+                    choices=EXAMPLE_INTENTS,
                 ),
                 Field("lang", "Language", "choice", required=True, choices=LANG_CHOICES),
                 Field(
@@ -294,6 +300,35 @@ ENTITIES: dict[str, Entity] = {
             ),
             group="Bot",
             key="key",
+        ),
+        Entity(
+            "example",
+            "Examples",
+            "example",
+            "text",
+            (
+                Field(
+                    "text",
+                    "Message",
+                    "textarea",
+                    required=True,
+                    help="Written by staff as someone might send it; never a real person's "
+                    "message.",
+                ),
+                Field("lang", "Language", "choice", required=True, choices=LANG_CHOICES),
+                Field("intent", "Intent", "choice", required=True, choices=EXAMPLE_INTENTS),
+                Field("danger_now", "Danger now (911 first)", "flag"),
+                Field("minor", "A minor is involved (Careline)", "flag"),
+                Field("about", "About", "choice", required=True, choices=ABOUT_CHOICES),
+                Field(
+                    "group_name",
+                    "Group",
+                    help="The voice or scenario, e.g. farmworker-self; cross-validation holds "
+                    "whole groups out.",
+                ),
+            ),
+            group="Bot",
+            key_kind="int",
         ),
         Entity(
             "partner",

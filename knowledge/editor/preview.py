@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request, session
+from datetime import date
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
 
 from bot.classify import classify
 from bot.compose import format_phone
 from bot.engine import respond
 from bot.sms import segments
 from bot.types import Session
-from knowledge import queries
+from knowledge import audit, queries, seed
 from knowledge.db import get_db
 from knowledge.editor import checks
-from knowledge.editor.auth import login_required
+from knowledge.editor.auth import current_user, login_required
 from knowledge.editor.blueprint import bp
+from knowledge.editor.entities import ABOUT_CHOICES, EXAMPLE_INTENTS
 
 MAX_MESSAGE = 2000
 KEY = "preview"  # the Flask-session key holding the console's two conversations
@@ -38,8 +41,13 @@ def run(text: str, lang: str | None, state: dict) -> dict:
     sms = out["sms"]["reply"]
     count, encoding = segments(sms.text)
     return {
+        "message": text,
         "intent": reply.intent,
         "lang": reply.lang,
+        "layer": reading.layer,
+        "learned": _learned(reading),
+        "rule_intent": reading.rule_intent,
+        "minor": reading.minor,
         "rule": reply.rule or reading.rule,
         "score": reply.score or reading.score,
         "scores": sorted(reading.scores.items(), key=lambda kv: -kv[1]),
@@ -57,6 +65,76 @@ def run(text: str, lang: str | None, state: dict) -> dict:
         "sms_encoding": "GSM-7" if encoding == "gsm7" else "UCS-2",
         "sms_pages_left": len(state["sms"].get("more", [])),
     }
+
+
+def _learned(reading) -> dict | None:
+    """The learned reading's probabilities, for the page (None before a model is trained)."""
+    verdict = reading.learned
+    if verdict is None:
+        return None
+    model = _knowledge().derived.get("model")
+    return {
+        "intent": sorted(verdict.intent.items(), key=lambda kv: -kv[1]),
+        "model_intent": sorted(verdict.model_intent.items(), key=lambda kv: -kv[1]),
+        "about": sorted(verdict.about.items(), key=lambda kv: -kv[1]),
+        "danger": verdict.danger,
+        "danger_now": verdict.danger_now,
+        "minor": verdict.minor,
+        "minor_involved": verdict.minor_involved,
+        "danger_threshold": model.danger_threshold if model else None,
+        "minor_threshold": model.minor_threshold if model else None,
+    }
+
+
+def _teach_defaults(result: dict) -> dict:
+    """The Teach-the-bot form's starting labels: what the bot read."""
+    learned = result.get("learned") or {}
+    about = (learned.get("about") or [("general", 0)])[0][0]
+    intent = result["intent"] if result["intent"] in dict(EXAMPLE_INTENTS) else "unknown"
+    return {
+        "intent": intent,
+        "lang": result["lang"],
+        "danger_now": intent == "emergency",
+        "minor": bool(result.get("minor")),
+        "about": about,
+    }
+
+
+@bp.post("/preview/teach")
+@login_required(role="editor")
+def teach():
+    """Save the previewed message as an example with the labels staff chose (logged)."""
+    form = request.form
+    entry = {
+        "text": form.get("message", ""),
+        "lang": form.get("lang"),
+        "intent": form.get("intent"),
+        "about": form.get("about"),
+        "danger_now": form.get("danger_now") == "1",
+        "minor": form.get("minor") == "1",
+        "group": (form.get("group") or "staff-taught").strip()[:80],
+        "source": "staff",
+        "last_verified": date.today().isoformat(),
+    }
+    problem = ""
+    if len(entry["text"]) > MAX_MESSAGE:
+        problem = f"A message can be at most {MAX_MESSAGE} characters."
+    else:
+        try:
+            row = seed.example_row(entry, "This example")
+        except seed.SeedError as exc:
+            problem = str(exc).replace("This example: ", "") + "."
+    if problem:
+        return _page(None, problem, entry["text"], 400)
+    try:
+        key = audit.insert(get_db(), "example", row, current_user().username)
+    except audit.AuditError as exc:
+        return _page(None, str(exc), entry["text"], 400)
+    flash(
+        f"Saved as example {key} ({row['intent']}). The bot retrains in the background; "
+        "preview again in a few seconds to see the change."
+    )
+    return redirect(url_for("editor.preview"))
 
 
 @bp.route("/preview", methods=["GET", "POST"])
@@ -81,9 +159,20 @@ def preview():
                 state = session.get(KEY) or {}
                 result = run(message, lang, state)
                 session[KEY] = state
-    turns = (session.get(KEY) or {}).get("chat", {}).get("turns", 0)
+    return _page(result, problem, message, status)
+
+
+def _page(result: dict | None, problem: str, message: str, status: int):
     return render_template(
-        "admin/preview.html", result=result, problem=problem, message=message, turns=turns
+        "admin/preview.html",
+        result=result,
+        problem=problem,
+        message=message,
+        turns=(session.get(KEY) or {}).get("chat", {}).get("turns", 0),
+        teach=_teach_defaults(result) if result else None,
+        intents=EXAMPLE_INTENTS,
+        abouts=ABOUT_CHOICES,
+        may_teach=current_user().can("editor"),
     ), status
 
 

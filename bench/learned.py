@@ -1,0 +1,130 @@
+"""Grouped cross-validation of the reading: rules only, the learned reading only, and fused.
+
+Whole groups (a voice or scenario) are held out together, so a fold measures wording the
+models did not see. Each fold trains exactly as the bot does (inner folds for thresholds
+and fusion included), then reads the held-out examples three ways.
+
+    python -m bench.learned            # the table per intent and the safety recalls
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+from sklearn.metrics import precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
+
+from bench.knowledge_base import curated
+from bot import model as learned
+from bot.classify import fuse, read_rules, rule_features
+from bot.types import Example, Knowledge
+
+LAYERS = ("rules", "model", "fused")
+
+
+def _read(kb: Knowledge, trained: learned.Model, example: Example) -> dict[str, tuple]:
+    """(intent, danger now, minor) for one example, by each layer."""
+    rules = read_rules(example.text, kb)
+    rule_view = (rules.rule_intent, rules.rule_intent == "emergency", rules.minor)
+    verdict = trained.read(example.text, rule_features(rules))
+    top = max(verdict.model_intent, key=verdict.model_intent.get)
+    model_intent = "emergency" if verdict.danger_now else top
+    model_view = (model_intent, model_intent == "emergency", verdict.minor_involved)
+    fused = fuse(rules, verdict)
+    return {
+        "rules": rule_view,
+        "model": model_view,
+        "fused": (fused.intent, fused.intent == "emergency", fused.minor),
+    }
+
+
+def cross_validate(kb: Knowledge, folds: int = 5) -> dict:
+    """Out-of-fold readings of every example by each layer, and the seconds each fold took."""
+    examples = sorted(kb.examples, key=lambda e: (e.group, e.text))
+    groups = [e.group or e.text for e in examples]
+    found: dict[str, list] = {layer: [None] * len(examples) for layer in LAYERS}
+    seconds = []
+    features = lambda text: rule_features(read_rules(text, kb))  # noqa: E731
+    for train, test in GroupKFold(n_splits=folds).split(examples, groups=groups):
+        started = time.perf_counter()
+        trained = learned.train([examples[i] for i in train], features)
+        seconds.append(time.perf_counter() - started)
+        for i in test:
+            for layer, view in _read(kb, trained, examples[i]).items():
+                found[layer][i] = view
+    return {"examples": examples, "found": found, "train_seconds": seconds}
+
+
+def _recall(truth: list[bool], said: list[bool]) -> tuple[float, float]:
+    truth, said = np.array(truth), np.array(said)
+    recall = (truth & said).sum() / max(truth.sum(), 1)
+    precision = (truth & said).sum() / max(said.sum(), 1)
+    return float(recall), float(precision)
+
+
+def tables(result: dict) -> tuple[list[dict], list[dict]]:
+    """Per-intent precision and recall by layer, and the summary rows (macro-F1, safety)."""
+    examples, found = result["examples"], result["found"]
+    truth = [e.intent for e in examples]
+    intents = list(learned.INTENTS)
+    per_intent, summary = [], []
+    scores = {}
+    for layer in LAYERS:
+        said = [view[0] for view in found[layer]]
+        p, r, f, n = precision_recall_fscore_support(truth, said, labels=intents, zero_division=0)
+        scores[layer] = (p, r, f, n)
+        danger = _recall([e.danger_now for e in examples], [v[1] for v in found[layer]])
+        minor = _recall([e.minor for e in examples], [v[2] for v in found[layer]])
+        summary.append(
+            {
+                "layer": layer,
+                "intent macro-F1": f"{f.mean():.3f}",
+                "intent accuracy": f"{np.mean(np.array(truth) == np.array(said)):.3f}",
+                "danger-now recall": f"{danger[0]:.3f}",
+                "danger-now precision": f"{danger[1]:.3f}",
+                "minor recall": f"{minor[0]:.3f}",
+                "minor precision": f"{minor[1]:.3f}",
+            }
+        )
+    for j, intent in enumerate(intents):
+        row = {"intent": intent, "examples": int(scores["fused"][3][j])}
+        for layer in LAYERS:
+            p, r = scores[layer][0][j], scores[layer][1][j]
+            row[f"{layer} P / R"] = f"{p:.2f} / {r:.2f}"
+        per_intent.append(row)
+    return per_intent, summary
+
+
+def measure_learned(folds: int = 5) -> list[dict]:
+    """The bench section: summary rows, then per-intent rows, from one cross-validation."""
+    kb = curated()
+    result = cross_validate(kb, folds)
+    per_intent, summary = tables(result)
+    seconds = result["train_seconds"]
+    for row in summary:
+        row["examples"] = len(result["examples"])
+        row["train s per fold (mean)"] = f"{np.mean(seconds):.1f}"
+    return summary + per_intent
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the cross-validation tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args(argv)
+    kb = curated()
+    result = cross_validate(kb, args.folds)
+    per_intent, summary = tables(result)
+    from bench.run import table
+
+    print(f"{len(result['examples'])} examples, {args.folds} grouped folds")
+    print(table(summary))
+    print()
+    print(table(per_intent))
+    print(f"training per fold: {', '.join(f'{s:.1f}' for s in result['train_seconds'])} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,354 @@
+"""The learned reading: linear models on character and word n-grams, trained from examples.
+
+Four heads share one feature space (TF-IDF over character n-grams within words and over
+word unigrams and bigrams of the normalised text): the intent, danger now, a minor
+involved, and who the message is about. A fifth, small model fuses the intent head with
+the rule layer's scores; it is trained on out-of-fold predictions, so it learns how far
+to trust each layer on examples the heads did not see. Training is deterministic and
+never stored: the same examples always give the same model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion
+
+from bot.normalize import tokens
+from bot.types import Example
+
+INTENTS = ("emergency", "get_help", "report_tip", "find_services", "info", "unknown")
+ABOUT = ("self", "other", "general")
+# Out-of-fold recall the danger and minor thresholds are chosen for: missing a person in
+# danger or a child costs far more than an extra 911 line or an extra Careline number.
+DANGER_RECALL = 0.99
+MINOR_RECALL = 0.99
+FOLDS = 5  # grouped folds for the out-of-fold predictions the thresholds and fusion learn from
+# Inverse regularisation of every head; chosen by grouped cross-validation in bench/model.py
+# (0.3 to 30 tried: 10 gave the best intent macro-F1 with danger recall held).
+STRENGTH = 10.0
+THREADS = 2  # folds trained side by side; the machines this runs on have two cores or more
+MAX_ITER = 2000  # lbfgs converges in a few hundred steps on these sizes; a bound, not a tuning
+
+RuleFeatures = Callable[[str], Sequence[float]]
+
+
+def model_text(text: str) -> str:
+    """The form of a message the models read: normalised words, numbers as digits."""
+    return " ".join(tokens(text, numbers=True))
+
+
+def _vectorizer() -> FeatureUnion:
+    return FeatureUnion(
+        [
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    sublinear_tf=True,
+                    min_df=2,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer="word",
+                    ngram_range=(1, 2),
+                    sublinear_tf=True,
+                    token_pattern=r"\S+",
+                    dtype=np.float32,
+                ),
+            ),
+        ]
+    )
+
+
+def _binary(balanced: bool = False) -> LogisticRegression:
+    # liblinear fits a binary model on these sizes in about a tenth of a second;
+    # random_state fixes its coordinate order, so training is deterministic.
+    return LogisticRegression(
+        C=STRENGTH,
+        solver="liblinear",
+        random_state=0,
+        class_weight="balanced" if balanced else None,
+    )
+
+
+def _head(balanced: bool = False) -> OneVsRestClassifier:
+    """One binary model per label: five times faster to train than one multinomial model."""
+    return OneVsRestClassifier(_binary(balanced))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the learned reading makes of one message."""
+
+    intent: dict[str, float]  # the fused probability of each intent
+    model_intent: dict[str, float]  # the intent head's own probabilities, before fusion
+    danger: float
+    minor: float
+    about: dict[str, float]
+    danger_now: bool  # danger reached the threshold chosen for recall
+    minor_involved: bool
+
+    @property
+    def top(self) -> tuple[str, float]:
+        """The most probable intent after fusion, and its probability."""
+        label = max(self.intent, key=self.intent.get)
+        return label, self.intent[label]
+
+
+@dataclass
+class Model:
+    """The trained heads, the fusion model and the thresholds chosen on held-out folds."""
+
+    vectorizer: FeatureUnion
+    intent: OneVsRestClassifier
+    danger: LogisticRegression | None
+    minor: LogisticRegression | None
+    about: OneVsRestClassifier
+    fuser: LogisticRegression | None
+    danger_threshold: float
+    minor_threshold: float
+    examples: int
+    key: str = ""
+    report: dict = field(default_factory=dict)  # out-of-fold figures from training
+    _fast: _Fast | None = field(default=None, repr=False)
+
+    def read(self, text: str, rule_features: Sequence[float] = ()) -> Verdict:
+        """The learned reading of one message (rule_features as for training fusion)."""
+        fast = self._fast or self._compile()
+        scores = fast.scores(model_text(text))
+        intent = _one_vs_rest(scores[fast.intent], fast.intent_labels, INTENTS)
+        about = _one_vs_rest(scores[fast.about], fast.about_labels, ABOUT)
+        danger = _sigmoid(scores[fast.danger]) if self.danger is not None else 0.0
+        minor = _sigmoid(scores[fast.minor]) if self.minor is not None else 0.0
+        fused = intent
+        if self.fuser is not None and len(rule_features):
+            row = _fusion_row(intent, about, rule_features)
+            fused = _softmax(
+                self.fuser.coef_ @ row + self.fuser.intercept_, fast.fuser_labels, INTENTS
+            )
+        return Verdict(
+            fused,
+            intent,
+            danger,
+            minor,
+            about,
+            danger >= self.danger_threshold,
+            minor >= self.minor_threshold,
+        )
+
+    def _compile(self) -> _Fast:
+        self._fast = _Fast.of(self)
+        return self._fast
+
+
+@dataclass
+class _Fast:
+    """Every head's weights side by side, read without scikit-learn's per-call checks.
+
+    A message is one short row: scikit-learn's transform and predict_proba spend about
+    2 ms on validation and sparse-matrix building for it, against 0.1 ms for the same
+    arithmetic done here with the vectorizers' own analyzers, vocabularies and IDF
+    weights. tests/test_learned_reading.py checks that both give the same numbers.
+    """
+
+    blocks: list  # (analyzer, vocabulary, idf, offset) per vectorizer
+    weights: np.ndarray  # features x outputs
+    bias: np.ndarray
+    intent: slice
+    danger: int
+    minor: int
+    about: slice
+    intent_labels: tuple
+    about_labels: tuple
+    fuser_labels: tuple
+
+    @classmethod
+    def of(cls, model: Model) -> _Fast:
+        blocks, offset = [], 0
+        for _, vectorizer in model.vectorizer.transformer_list:
+            vocabulary = vectorizer.vocabulary_
+            blocks.append((vectorizer.build_analyzer(), vocabulary, vectorizer.idf_, offset))
+            offset += len(vocabulary)
+        binaries = [
+            *model.intent.estimators_,
+            model.danger,
+            model.minor,
+            *model.about.estimators_,
+        ]
+        coefs = [h.coef_ if h is not None else np.zeros((1, offset)) for h in binaries]
+        biases = [h.intercept_ if h is not None else np.zeros(1) for h in binaries]
+        n_intent, n_about = len(model.intent.estimators_), len(model.about.estimators_)
+        return cls(
+            blocks,
+            np.vstack(coefs).T.astype(np.float64),
+            np.concatenate(biases),
+            slice(0, n_intent),
+            n_intent,
+            n_intent + 1,
+            slice(n_intent + 2, n_intent + 2 + n_about),
+            tuple(model.intent.classes_),
+            tuple(model.about.classes_),
+            tuple(model.fuser.classes_) if model.fuser is not None else (),
+        )
+
+    def scores(self, text: str) -> np.ndarray:
+        """Every head's decision values for one normalised message."""
+        out = self.bias.copy()
+        for analyze, vocabulary, idf, offset in self.blocks:
+            counts: dict[int, int] = {}
+            for gram in analyze(text):
+                j = vocabulary.get(gram)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if not counts:
+                continue
+            index = np.fromiter(counts, dtype=np.intp, count=len(counts))
+            values = (1.0 + np.log(np.fromiter(counts.values(), float, len(counts)))) * idf[index]
+            values /= np.sqrt(values @ values)
+            out += values @ self.weights[index + offset]
+        return out
+
+
+def _softmax(values: np.ndarray, classes: Sequence[str], labels: Sequence[str]) -> dict:
+    if len(values) == 1:  # a binary model: one decision value for its second class
+        values = np.array([0.0, values[0]])
+    exp = np.exp(values - values.max())
+    found = dict(zip(classes, exp / exp.sum(), strict=True))
+    return {label: float(found.get(label, 0.0)) for label in labels}
+
+
+def _one_vs_rest(values: np.ndarray, classes: Sequence[str], labels: Sequence[str]) -> dict:
+    """One-vs-rest probabilities as scikit-learn gives them: each sigmoid, then normalised."""
+    if len(classes) == 2:  # scikit-learn keeps a single model for two labels
+        values = np.array([-values[0], values[0]])
+    probs = 1.0 / (1.0 + np.exp(-values))
+    found = dict(zip(classes, probs / probs.sum(), strict=True))
+    return {label: float(found.get(label, 0.0)) for label in labels}
+
+
+def _sigmoid(value: float) -> float:
+    return float(1.0 / (1.0 + math.exp(-value)))
+
+
+def _fusion_row(intent: dict, about: dict, rule_features: Sequence[float]) -> np.ndarray:
+    """The fusion model's input: the heads' log-probabilities beside the rule layer's scores."""
+    probs = [intent[label] for label in INTENTS] + [about[label] for label in ABOUT]
+    return np.array([math.log(max(p, 1e-6)) for p in probs] + list(rule_features), dtype=float)
+
+
+def content_key(examples: Sequence[Example], extra: str = "") -> str:
+    """A digest of the examples (and of whatever else shapes training, such as the rules)."""
+    digest = hashlib.sha256(extra.encode())
+    for e in sorted(examples, key=_order):
+        digest.update(repr(_order(e)).encode())
+    return digest.hexdigest()
+
+
+def _order(e: Example) -> tuple:
+    return (e.group, e.lang, e.intent, e.text, e.danger_now, e.minor, e.about)
+
+
+def recall_threshold(truth: np.ndarray, scores: np.ndarray, recall: float) -> float:
+    """The highest score threshold that still flags at least `recall` of the true cases."""
+    positives = np.sort(scores[truth])
+    if not len(positives):
+        return 0.5
+    missed = int(math.floor((1 - recall) * len(positives)))  # how many may fall below
+    return float(positives[missed])
+
+
+def out_of_fold(examples: Sequence[Example], folds: int = FOLDS, x=None) -> dict[str, np.ndarray]:
+    """Each head's predictions for every example from a model trained without its group."""
+    texts = [model_text(e.text) for e in examples]
+    if x is None:
+        x = _vectorizer().fit_transform(texts)
+    groups = [e.group or e.text for e in examples]
+    intents = np.array([e.intent for e in examples])
+    about = np.array([e.about for e in examples])
+    danger = np.array([e.danger_now for e in examples])
+    minor = np.array([e.minor for e in examples])
+    out = {
+        "intent": np.zeros((len(examples), len(INTENTS))),
+        "about": np.zeros((len(examples), len(ABOUT))),
+        "danger": np.zeros(len(examples)),
+        "minor": np.zeros(len(examples)),
+    }
+    splits = min(folds, len(set(groups)))
+
+    def fold(train: np.ndarray, test: np.ndarray) -> None:
+        for name, labels, names in (("intent", intents, INTENTS), ("about", about, ABOUT)):
+            head = _head().fit(x[train], labels[train])
+            probs = head.predict_proba(x[test])
+            for j, label in enumerate(head.classes_):
+                out[name][test, names.index(label)] = probs[:, j]
+        for name, labels in (("danger", danger), ("minor", minor)):
+            if len(set(labels[train])) < 2:
+                continue
+            head = _binary(balanced=True).fit(x[train], labels[train])
+            out[name][test] = head.predict_proba(x[test])[:, list(head.classes_).index(True)]
+
+    # liblinear releases the GIL: folds fit side by side on threads; each writes its own rows.
+    Parallel(n_jobs=THREADS, prefer="threads")(
+        delayed(fold)(train, test)
+        for train, test in GroupKFold(n_splits=splits).split(x, intents, groups)
+    )
+    return out
+
+
+def train(
+    examples: Sequence[Example], rule_features: RuleFeatures | None = None, key: str = ""
+) -> Model:
+    """Train every head from the examples; deterministic for the same examples."""
+    examples = sorted(examples, key=_order)
+    if len({e.intent for e in examples}) < 2:
+        raise ValueError("The learned reading needs examples of at least two intents.")
+    texts = [model_text(e.text) for e in examples]
+    vectorizer = _vectorizer()
+    x = vectorizer.fit_transform(texts)
+    danger = np.array([e.danger_now for e in examples])
+    minor = np.array([e.minor for e in examples])
+    oof = out_of_fold(examples, x=x)
+    report = {
+        "danger_threshold": recall_threshold(danger, oof["danger"], DANGER_RECALL),
+        "minor_threshold": recall_threshold(minor, oof["minor"], MINOR_RECALL),
+    }
+    fuser = None
+    if rule_features is not None:
+        rows = np.array(
+            [
+                _fusion_row(
+                    dict(zip(INTENTS, oof["intent"][i], strict=True)),
+                    dict(zip(ABOUT, oof["about"][i], strict=True)),
+                    rule_features(e.text),
+                )
+                for i, e in enumerate(examples)
+            ]
+        )
+        fuser = LogisticRegression(max_iter=MAX_ITER).fit(rows, [e.intent for e in examples])
+    return Model(
+        vectorizer=vectorizer,
+        intent=_head().fit(x, [e.intent for e in examples]),
+        danger=_binary(balanced=True).fit(x, danger) if len(set(danger)) > 1 else None,
+        minor=_binary(balanced=True).fit(x, minor) if len(set(minor)) > 1 else None,
+        about=_head().fit(x, [e.about for e in examples]),
+        fuser=fuser,
+        danger_threshold=report["danger_threshold"],
+        minor_threshold=report["minor_threshold"],
+        examples=len(examples),
+        key=key,
+        report=report,
+    )
