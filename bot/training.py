@@ -18,7 +18,7 @@ from bot.types import Knowledge
 
 log = logging.getLogger(__name__)
 KEEP = 8  # trained models kept in process, by content: the test suite's few variants
-_lock = threading.Lock()
+_lock = threading.RLock()
 _trained: OrderedDict[str, Model] = OrderedDict()
 _running: dict[str, tuple[int, threading.Thread]] = {}  # key -> (pid, thread)
 _failed: set[str] = set()
