@@ -208,7 +208,9 @@ def prepare(kb: Knowledge) -> Model | None:
 
 
 def _features(kb: Knowledge):
-    return lambda text: rule_features(read_rules(text, kb))
+    # Without the directory's service names, so that training depends only on the examples
+    # and the rules (a directory edit or import never retrains the model).
+    return lambda text: rule_features(read_rules(text, kb, names=False))
 
 
 def rule_features(reading: Reading) -> list[float]:
@@ -219,7 +221,7 @@ def rule_features(reading: Reading) -> list[float]:
     return scores + [float(chosen == label) for label in MODEL_INTENTS]
 
 
-def read_rules(text: str, kb: Knowledge, previous: str = "") -> Reading:
+def read_rules(text: str, kb: Knowledge, previous: str = "", names: bool = True) -> Reading:
     """Read one message against the knowledge base's rules, FAQ and categories.
 
     previous is the intent of the conversation's last turn: a situation described right
@@ -248,7 +250,7 @@ def read_rules(text: str, kb: Knowledge, previous: str = "") -> Reading:
         if top > scores.get("report_tip", 0):
             scores["report_tip"], best_rule["report_tip"] = top, best_rule[SITUATION]
 
-    reading.named = _named(match, words)
+    reading.named = _named(match, words) if names else []
     if reading.named:
         scores["find_services"] = max(scores.get("find_services", 0), 1.0)
         best_rule.setdefault("find_services", reading.named[0])

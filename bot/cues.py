@@ -23,6 +23,27 @@ _AGE_PATTERNS = [
         r"|sobrina|sobrino|hija|hijo|nina|nino|chica|chico|hermana|hermano)s? (\d{1,2})\b" + _UNITS,
     )
 ]
+# "una nina de 14", "mi sobrina de 13 anos": a Spanish person word, "de", an age.
+_SPANISH_AGE = re.compile(
+    r"\b(?:nina|nino|ninas|ninos|chica|chico|chicas|chicos|muchacha|muchacho|muchachas|muchachos"
+    r"|chamaca|chamaco|jovencita|jovencito|joven|menor|hija|hijo|sobrina|sobrino|prima|primo"
+    r"|hermana|hermano|nieta|nieto|morra|morrita|estudiante)s? de (\d{1,2})\b" + _UNITS
+)
+# School grades ("8th grade", "grade 8", "octavo grado", "va en octavo"): a grade of 12 or
+# less is a child's, counted here as the youngest age in that grade (grade + 5).
+_ORDINALS = dict(
+    pair.split("=")
+    for pair in """
+first=1 second=2 third=3 fourth=4 fifth=5 sixth=6 seventh=7 eighth=8 ninth=9 tenth=10
+eleventh=11 twelfth=12 primero=1 segundo=2 tercero=3 cuarto=4 quinto=5 sexto=6 septimo=7
+octavo=8 noveno=9 decimo=10
+""".split()
+)
+_GRADE = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th|vo|no|mo|ro|o)? (?:grade|grader|graders|grado)\b"
+    r"|\b(" + "|".join(_ORDINALS) + r") (?:grade|grader|graders|grado)\b"
+    r"|\b(?:va|voy|vas|van|esta|estoy|iba|anda|ando) en (" + "|".join(_ORDINALS) + r")\b"
+)
 _THIRD_PERSON_AGE = re.compile(
     r"\b(?:a|an|the|this|that|un|una) (\d{1,2}) (?:years? old|year|anos?)\b"
     r"|\b(?:looks?|looked|parece) (?:about |like |around |de )?(\d{1,2})\b"
@@ -63,8 +84,14 @@ _FIRST_PERSON_VERBS = {"estoy", "soy", "tengo", "trabajo", "vivo", "debo", "pued
 
 
 def ages(normalized: str) -> list[int]:
-    """Ages mentioned in a normalised message."""
-    return [int(m.group(1)) for p in _AGE_PATTERNS for m in p.finditer(normalized)]
+    """Ages mentioned in a normalised message (a school grade counts as its youngest age)."""
+    found = [int(m.group(1)) for p in _AGE_PATTERNS for m in p.finditer(normalized)]
+    found += [int(m.group(1)) for m in _SPANISH_AGE.finditer(normalized)]
+    for m in _GRADE.finditer(normalized):
+        grade = m.group(1) or _ORDINALS.get(m.group(2) or m.group(3), "")
+        if str(grade).isdigit() and 1 <= int(grade) <= 12:
+            found.append(int(grade) + 5)
+    return found
 
 
 def minor_age(normalized: str) -> bool:

@@ -3,6 +3,8 @@
 A reply never waits for training. It uses the model trained for the knowledge snapshot
 it reads if there is one, else the last model trained for an earlier snapshot of the
 same knowledge base, else none (the rules answer alone, and still name the hotline).
+One worker thread per process trains the newest content asked for; contents superseded
+while it was busy are skipped, so a burst of edits costs one training, not one each.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from bot.types import Knowledge
 log = logging.getLogger(__name__)
 KEEP = 8  # trained models kept in process, by content: the test suite's few variants
 _lock = threading.RLock()
+_changed = threading.Condition(_lock)
 _trained: OrderedDict[str, Model] = OrderedDict()
-_running: dict[str, tuple[int, threading.Thread]] = {}  # key -> (pid, thread)
 _failed: set[str] = set()
+_wanted: dict = {}  # the newest content asked for: key, examples, features
+_busy: set[str] = set()  # the content being trained now
+_worker: tuple[int, threading.Thread] | None = None  # (pid, thread)
 _features: OrderedDict[str, dict[str, list[float]]] = OrderedDict()  # rules key -> text -> row
 
 
@@ -32,9 +37,8 @@ def rules_key(kb: Knowledge) -> str:
         rules = repr([(r.intent, r.lang, r.phrase, r.weight) for r in kb.rules])
         faqs = repr([(f.id, f.phrases) for f in kb.faqs])
         terms = repr([(t.id, t.words) for t in kb.terms])
-        names = repr(sorted(s.name for s in kb.services))
-        key = kb.derived["rules_key"] = hashlib.sha256((rules + faqs + terms + names).encode())
-        key = kb.derived["rules_key"] = key.hexdigest()
+        digest = hashlib.sha256((rules + faqs + terms).encode()).hexdigest()
+        key = kb.derived["rules_key"] = digest
     return key
 
 
@@ -44,24 +48,6 @@ def key_of(kb: Knowledge) -> str:
     if key is None:
         key = kb.derived["model_key"] = content_key(kb.examples, rules_key(kb))
     return key
-
-
-def _remembered(kb: Knowledge, features: RuleFeatures) -> RuleFeatures:
-    """features, remembered per text while the rules stay the same: an example edit
-    then costs one rule reading, not one for every example."""
-    with _lock:
-        known = _features.pop(rules_key(kb), {})
-        _features[rules_key(kb)] = known  # most recent last
-        while len(_features) > 2:
-            _features.popitem(last=False)
-
-    def remembered(text: str):
-        found = known.get(text)
-        if found is None:
-            found = known[text] = list(features(text))
-        return found
-
-    return remembered
 
 
 def trained(kb: Knowledge) -> Model | None:
@@ -74,7 +60,7 @@ def trained(kb: Knowledge) -> Model | None:
 
 
 def current(kb: Knowledge, features: RuleFeatures) -> Model | None:
-    """The model to read with now; starts training in the background if this content has none."""
+    """The model to read with now; asks for training in the background if there is none."""
     model = trained(kb)
     if model is not None:
         kb.derived["model"] = model
@@ -92,47 +78,72 @@ def carry_over(new: Knowledge, old: Knowledge | None) -> None:
 
 
 def ensure(kb: Knowledge, features: RuleFeatures) -> Model | None:
-    """Train now (or wait for the training under way) and return the model; for start-up."""
+    """Wait until this snapshot's model is trained (or superseded) and return it; for start-up."""
+    key = key_of(kb)
+    start(kb, features)
+    with _changed:
+        _changed.wait_for(lambda: key not in _busy and _wanted.get("key") != key)
     model = trained(kb)
-    if model is None:
-        thread = start(kb, features)
-        if thread is not None:
-            thread.join()
-        model = trained(kb)
     if model is not None:
         kb.derived["model"] = model
     return model
 
 
-def start(kb: Knowledge, features: RuleFeatures) -> threading.Thread | None:
-    """Start training for this snapshot's content unless it is trained or under way."""
+def start(kb: Knowledge, features: RuleFeatures) -> None:
+    """Ask for this snapshot's content to be trained, unless it is trained or under way."""
+    global _worker
     key = key_of(kb)
     with _lock:
-        if key in _trained or key in _failed:
-            return None
-        running = _running.get(key)
-        # A thread started before a fork (gunicorn's preload) does not exist in the child.
-        if running is not None and running[0] == os.getpid() and running[1].is_alive():
-            return running[1]
-        thread = threading.Thread(
-            target=_train, args=(key, list(kb.examples), _remembered(kb, features)), daemon=True
-        )
-        _running[key] = (os.getpid(), thread)
-    thread.start()
-    return thread
+        if key in _trained or key in _failed or key in _busy or _wanted.get("key") == key:
+            return
+        _wanted.update(key=key, examples=list(kb.examples), features=_remembered(kb, features))
+        # A worker started before a fork (gunicorn's preload) does not run in the child.
+        if _worker is None or _worker[0] != os.getpid() or not _worker[1].is_alive():
+            thread = threading.Thread(target=_work, name="learned-reading", daemon=True)
+            _worker = (os.getpid(), thread)
+            _busy.clear()
+            thread.start()
 
 
-def _train(key: str, examples: list, features: RuleFeatures) -> None:
-    try:
-        model = train(examples, features, key=key)
-    except Exception as exc:  # too few examples or labels: the rules answer alone
-        log.warning("learned reading not trained: %s", exc)
-        with _lock:
-            _failed.add(key)
-            _running.pop(key, None)
-        return
+def _remembered(kb: Knowledge, features: RuleFeatures) -> RuleFeatures:
+    """features, remembered per text while the rules stay the same: an example edit
+    then costs one rule reading, not one for every example."""
     with _lock:
-        _trained[key] = model
-        while len(_trained) > KEEP:
-            _trained.popitem(last=False)
-        _running.pop(key, None)
+        known = _features.pop(rules_key(kb), {})
+        _features[rules_key(kb)] = known  # most recent last
+        while len(_features) > 2:
+            _features.popitem(last=False)
+
+    def remembered(text: str) -> list[float]:
+        found = known.get(text)
+        if found is None:
+            found = known[text] = list(features(text))
+        return found
+
+    return remembered
+
+
+def _work() -> None:
+    global _worker
+    while True:
+        with _changed:
+            if not _wanted:
+                _worker = None  # under the lock: start() then knows to begin a new worker
+                return
+            job = dict(_wanted)
+            _wanted.clear()
+            _busy.add(job["key"])
+        try:
+            model = train(job["examples"], job["features"], key=job["key"])
+        except Exception as exc:  # too few examples or labels: the rules answer alone
+            log.warning("learned reading not trained: %s", exc)
+            model = None
+        with _changed:
+            if model is None:
+                _failed.add(job["key"])
+            else:
+                _trained[job["key"]] = model
+                while len(_trained) > KEEP:
+                    _trained.popitem(last=False)
+            _busy.discard(job["key"])
+            _changed.notify_all()

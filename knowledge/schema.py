@@ -242,9 +242,10 @@ def _v9(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     _bump_on_change(db, "example")
-    from knowledge import seed  # the curated examples, for a knowledge base made before them
+    if db["service"].count:  # a knowledge base made before examples: add the curated ones
+        from knowledge import seed
 
-    db["example"].insert_all(seed.example_rows())
+        db["example"].insert_all(seed.example_rows())
 
 
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
