@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("TRAIN_AT_START"):
         warm = db.connect(path, read_only=True)
         try:
-            queries.warm(warm, path)
+            queries.warm(warm, path, retrain=bool(app.config.get("RETRAIN_ON_CHANGE")))
         finally:
             warm.conn.close()
     db.init_app(app)

@@ -82,6 +82,14 @@ SETTINGS = [
         "first message is read by both layers (a few seconds; trained once per content in a "
         "process). Empty: train in the background, and answer with the rules until it is done.",
     ),
+    Setting(
+        "RETRAIN_ON_CHANGE",
+        "1",
+        "Retrain the learned reading in the background after each change to the examples or "
+        "rules (about 7 s; replies meanwhile use the model they had). Empty keeps the model "
+        "trained at start: the test suite's setting, where hundreds of edits would each "
+        "retrain.",
+    ),
     Setting("TESTING", "", "Set by tests."),
 ]
 

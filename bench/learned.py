@@ -128,3 +128,70 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def measure_training(size: int = 5000, repeat: int = 3) -> list[dict]:
+    """Retraining at `size` examples, and classify() while a retraining runs beside it."""
+    import resource
+    import statistics
+    import threading
+
+    from bench.matching import messages, percentile
+    from bot.classify import _features
+
+    kb = curated()
+    examples = sorted(kb.examples, key=lambda e: (e.group, e.text))[:size]
+    features = _features(kb)
+    started = time.perf_counter()
+    remembered = {e.text: features(e.text) for e in examples}
+    rule_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    trained = learned.train(examples, remembered.__getitem__)
+    train_seconds = time.perf_counter() - started
+    texts = messages()
+    quiet = _latencies(kb, texts, repeat)
+    worker = threading.Thread(target=learned.train, args=(examples, remembered.__getitem__))
+    worker.start()
+    busy = []
+    while worker.is_alive():
+        busy += _latencies(kb, texts, 1)
+    worker.join()
+    busy.sort()
+    weights = sum(
+        h.coef_.nbytes
+        for h in (
+            *trained.intent.estimators_,
+            trained.danger,
+            trained.minor,
+            *trained.about.estimators_,
+        )
+    )
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    return [
+        {
+            "examples": len(examples),
+            "rule readings s (first training only)": f"{rule_seconds:.1f}",
+            "training s": f"{train_seconds:.1f}",
+            "classify p50 / p99 ms": f"{statistics.median(quiet):.2f} / "
+            f"{percentile(quiet, 0.99):.2f}",
+            "classify p50 / p99 ms while retraining": f"{statistics.median(busy):.2f} / "
+            f"{percentile(busy, 0.99):.2f}",
+            "model weights MB": f"{weights / 2**20:.1f}",
+            "process max RSS MB": f"{rss / 1024:.0f}",
+        }
+    ]
+
+
+def _latencies(kb: Knowledge, texts: list[str], repeat: int) -> list[float]:
+    """Sorted milliseconds per classify() call (the model included once it is trained)."""
+    from bot.classify import classify
+
+    for text in texts[:20]:
+        classify(text, kb)
+    out = []
+    for _ in range(repeat):
+        for text in texts:
+            start = time.perf_counter_ns()
+            classify(text, kb)
+            out.append((time.perf_counter_ns() - start) / 1e6)
+    return sorted(out)

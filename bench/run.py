@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from bench import http as http_bench
+from bench.learned import measure_learned, measure_training
 from bench.matching import measure_matching
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -43,6 +44,24 @@ def sections(args: argparse.Namespace) -> list[Section]:
             "service name against every message: the matcher before the match index, kept "
             "as the baseline the equivalence tests compare with.",
             partial(measure_matching, size=args.size, repeat=args.repeat),
+        ),
+        Section(
+            "learned",
+            "The learned reading: grouped cross-validation",
+            "Every curated example read out of fold: five folds, each holding out whole groups "
+            "(a voice or scenario), each training exactly as the bot does. `rules` is the rule "
+            "layer alone, `model` the learned heads alone (danger over its threshold makes an "
+            "emergency), `fused` what the bot answers with. P / R: precision and recall.",
+            measure_learned,
+        ),
+        Section(
+            "training",
+            "The learned reading: training and reading time",
+            "Training from 5,000 examples with the rule readings remembered (as after an "
+            "example edit), and classify() over every turn of the development and challenge "
+            "sets, alone and while a retraining runs on a thread beside it (no reply waits "
+            "for training; it only shares the CPU).",
+            measure_training,
         ),
         *http_sections(),
     ]

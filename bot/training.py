@@ -65,7 +65,8 @@ def current(kb: Knowledge, features: RuleFeatures) -> Model | None:
     if model is not None:
         kb.derived["model"] = model
         return model
-    start(kb, features)
+    if kb.derived.get("retrain", True):
+        start(kb, features)
     return kb.derived.get("previous_model")
 
 

@@ -11,6 +11,7 @@ from bot import classify, training
 from bot.types import Example, Faq, Knowledge, Phone, Rule, Service, Term
 
 _cache: dict[str, Knowledge] = {}
+_retrain: dict[str, bool] = {}  # database name -> retrain the learned reading after a change
 _lock = threading.Lock()
 
 
@@ -165,11 +166,17 @@ def snapshot(db: sqlite_utils.Database, name: str) -> Knowledge:
             current = revision(db)
             kb = load(db)
         kb.revision = current
+        kb.derived["retrain"] = _retrain.get(name, True)
         training.carry_over(kb, _cache.get(name))
         _cache[name] = kb
     return kb
 
 
-def warm(db: sqlite_utils.Database, name: str) -> None:
-    """Read the snapshot and train its learned reading, so the first message has both."""
+def warm(db: sqlite_utils.Database, name: str, retrain: bool = True) -> None:
+    """Read the snapshot and train its learned reading, so the first message has both.
+
+    retrain False keeps answering with this model after later changes (for test suites,
+    where a retraining per edit would only cost time).
+    """
+    _retrain[name] = retrain
     classify.prepare(snapshot(db, name))

@@ -1,7 +1,10 @@
 """Fixtures: the app on a real SQLite file; helpers that post as Twilio and the widget do."""
 
 import itertools
+import shutil
+import sqlite3
 import xml.etree.ElementTree as ET
+from contextlib import closing
 
 import pytest
 import sqlite_utils
@@ -20,19 +23,34 @@ def app_config():
     return {}
 
 
+BASE_CONFIG = {
+    "TESTING": True,
+    "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+    "SECRET_KEY": "test",
+    "PHONE_HASH_KEY": "test-hash-key",
+    # One model per process, trained once: hundreds of edits would each retrain it.
+    "RETRAIN_ON_CHANGE": "",
+}
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory):
+    """A database file filled with the curated knowledge base once, copied for each test."""
+    folder = tmp_path_factory.mktemp("seeded")
+    create_app({**BASE_CONFIG, "DATABASE": str(folder / "build.db")})
+    template = folder / "template.db"
+    with closing(sqlite3.connect(folder / "build.db")) as conn:
+        conn.execute(f"VACUUM INTO '{template}'")  # one self-contained file, no WAL beside it
+    return template
+
+
 @pytest.fixture
-def app(tmp_path, app_config):
+def app(tmp_path, app_config, seeded):
     """The app on a fresh database file, filled with the curated knowledge base."""
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(tmp_path / "bot.db"),
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "SECRET_KEY": "test",
-            "PHONE_HASH_KEY": "test-hash-key",
-            **app_config,
-        }
-    )
+    path = tmp_path / "bot.db"
+    if "DATABASE" not in app_config:
+        shutil.copyfile(seeded, path)
+    return create_app({**BASE_CONFIG, "DATABASE": str(path), **app_config})
 
 
 @pytest.fixture
