@@ -41,8 +41,13 @@ lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Scores the development sets, then the project's own held-out conversations.
 score: setup-dev
-	$(BIN)/python ../shared/eval/score.py --set ../shared/eval/dev.jsonl --show-failures
+	for set in ../shared/eval/dev.jsonl ../shared/eval/dev2.jsonl tests/data/heldout.jsonl; do \
+		echo "== $$set"; \
+		$(BIN)/python ../shared/eval/score.py --set $$set --show-failures 2>/dev/null \
+			| grep -v '^{"duration_ms"'; \
+	done
 
 # Benchmarks: prints the tables and writes bench/results.md.
 bench: setup-dev

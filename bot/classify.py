@@ -75,6 +75,7 @@ class Reading:
     situation: bool = False  # signs of trafficking were described
     small_talk: str = ""  # "greeting" or "thanks" when that is all the message is
     words: list[str] = field(default_factory=list)
+    numbered: str = ""  # the words with number words as digits: what the learned reading reads
     scores: dict[str, float] = field(default_factory=dict)  # every label's score, for preview
     rule_intent: str = "unknown"  # what the rules alone decided
     layer: str = "rules"  # which layer decided: rules | model | safety
@@ -177,7 +178,7 @@ def classify(text: str, kb: Knowledge, previous: str = "", learned: bool = True)
     model = training.current(kb, _features(kb)) if learned else None
     if model is None:
         return reading
-    return fuse(reading, model.read(text, rule_features(reading)))
+    return fuse(reading, model.read(text, rule_features(reading), reading.numbered))
 
 
 def fuse(reading: Reading, verdict: Verdict) -> Reading:
@@ -232,7 +233,7 @@ def read_rules(text: str, kb: Knowledge, previous: str = "", names: bool = True)
     match = index.of(kb)
     near = match.lexicon.positions(words)  # where each phrase word could match
     scores, best_rule, situation = _rule_scores(kb, match, words, near)
-    reading = Reading("unknown", detect(words), words=words, scores=scores)
+    reading = Reading("unknown", detect(words), words=words, numbered=numbered, scores=scores)
     reading.minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD
     if scores.get("emergency", 0) >= THRESHOLD:
         reading.intent, reading.score = "emergency", scores["emergency"]

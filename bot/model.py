@@ -131,10 +131,14 @@ class Model:
     report: dict = field(default_factory=dict)  # out-of-fold figures from training
     _fast: _Fast | None = field(default=None, repr=False)
 
-    def read(self, text: str, rule_features: Sequence[float] = ()) -> Verdict:
-        """The learned reading of one message (rule_features as for training fusion)."""
+    def read(self, text: str, rule_features: Sequence[float] = (), normalised: str = "") -> Verdict:
+        """The learned reading of one message (rule_features as for training fusion).
+
+        normalised is model_text(text) when the caller has it already (the rule reading's
+        words with numbers as digits), so a message is normalised once.
+        """
         fast = self._fast or self._compile()
-        scores = fast.scores(model_text(text))
+        scores = fast.scores(normalised or model_text(text))
         intent = _one_vs_rest(scores[fast.intent], fast.intent_labels, INTENTS)
         about = _one_vs_rest(scores[fast.about], fast.about_labels, ABOUT)
         danger = _sigmoid(scores[fast.danger]) if self.danger is not None else 0.0
