@@ -22,8 +22,8 @@ MINOR = "minor"  # words that say a child is involved
 GREETING = "greeting"
 THANKS = "thanks"
 THRESHOLD = 0.75
-# Below this fused probability the learned reading is unsure, and an intent the rules
-# found outright decides: a rule staff wrote is exact and explainable.
+# Below this fused probability the learned reading is unsure, and an intent a rule phrase
+# matched exactly decides: a rule staff wrote is exact and explainable.
 UNSURE = 0.5
 DESCRIBED = 0.9  # a bare "trafficking" names the topic; it does not describe a situation
 PRIORITY = ("get_help", "report_tip", "find_services", "info", "unknown")
@@ -78,6 +78,7 @@ class Reading:
     numbered: str = ""  # the words with number words as digits: what the learned reading reads
     scores: dict[str, float] = field(default_factory=dict)  # every label's score, for preview
     rule_intent: str = "unknown"  # what the rules alone decided
+    exact: bool = False  # the rules' intent came from a phrase or a service name matched exactly
     layer: str = "rules"  # which layer decided: rules | model | safety
     learned: Verdict | None = None  # the learned reading, when a model was trained
 
@@ -134,6 +135,7 @@ def _rule_scores(kb: Knowledge, match: index.MatchIndex, words: list[str], near:
     """Each label's best rule strength and phrase, and situation strength by subject."""
     scores: dict[str, float] = {}
     best_rule: dict[str, str] = {}
+    exact: set[str] = set()  # labels a phrase matched word for word, with no typo
     situation = {"self": 0.0, "other": 0.0, "": 0.0}
     for i, hit in match.rules.hits(words, near):
         rule = kb.rules[i]
@@ -143,10 +145,12 @@ def _rule_scores(kb: Knowledge, match: index.MatchIndex, words: list[str], near:
         if rule.intent == SITUATION:
             subject = _subject(words, hit, rule.phrase)
             situation[subject] = max(situation[subject], strength)
+        if hit.similarity == 1.0:
+            exact.add(rule.intent)
         if strength > scores.get(rule.intent, 0.0):
             scores[rule.intent] = strength
             best_rule[rule.intent] = rule.phrase
-    return scores, best_rule, situation
+    return scores, best_rule, situation, exact
 
 
 def _place_situation(
@@ -192,8 +196,10 @@ def fuse(reading: Reading, verdict: Verdict) -> Reading:
         reading.intent, reading.layer, reading.score = "emergency", "safety", verdict.danger
         reading.rule = "learned reading"
         return reading
-    if probability < UNSURE and reading.rule_intent != "unknown":
-        return reading  # the model is unsure and a rule matched outright
+    if reading.exact and (probability < UNSURE or intent == "unknown"):
+        # The model is unsure, or recognised nothing, and a phrase staff wrote matched
+        # word for word: the explicit rule decides.
+        return reading
     if intent != reading.intent:
         reading.intent, reading.layer, reading.score = intent, "model", probability
         reading.rule = "learned reading"
@@ -232,7 +238,7 @@ def read_rules(text: str, kb: Knowledge, previous: str = "", names: bool = True)
     numbered = " ".join(as_digits(words))
     match = index.of(kb)
     near = match.lexicon.positions(words)  # where each phrase word could match
-    scores, best_rule, situation = _rule_scores(kb, match, words, near)
+    scores, best_rule, situation, exact = _rule_scores(kb, match, words, near)
     reading = Reading("unknown", detect(words), words=words, numbered=numbered, scores=scores)
     reading.minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD
     if scores.get("emergency", 0) >= THRESHOLD:
@@ -303,4 +309,6 @@ def read_rules(text: str, kb: Knowledge, previous: str = "", names: bool = True)
         return reading
     reading.intent, reading.score, reading.rule = intent, score, best_rule.get(intent, "")
     reading.rule_intent = intent
+    # A phrase staff wrote, matched exactly (or a service named outright) is explicit.
+    reading.exact = intent in exact or (intent == "find_services" and bool(reading.named))
     return reading

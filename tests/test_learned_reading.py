@@ -99,9 +99,19 @@ def test_a_minor_is_the_union_of_both_layers(rule_minor, model_minor):
     assert fuse(reading, _verdict("report_tip", minor_now=model_minor)).minor
 
 
-def test_a_rule_decides_where_the_model_is_unsure():
-    reading = Reading("find_services", "en", rule_intent="find_services")
+def test_an_exact_rule_decides_where_the_model_is_unsure():
+    reading = Reading("find_services", "en", rule_intent="find_services", exact=True)
     assert fuse(reading, _verdict("info", p=0.4)).intent == "find_services"
+
+
+def test_an_exact_rule_decides_where_the_model_recognises_nothing():
+    reading = Reading("get_help", "en", rule_intent="get_help", exact=True)
+    assert fuse(reading, _verdict("unknown", p=0.95)).intent == "get_help"
+
+
+def test_a_typo_match_does_not_overrule_a_sure_model():
+    reading = Reading("find_services", "en", rule_intent="find_services", exact=False)
+    assert fuse(reading, _verdict("unknown", p=0.95)).intent == "unknown"
 
 
 def test_a_sure_model_decides_over_the_rules():

@@ -21,12 +21,12 @@ RANGE = {
 TRAFFIC = [
     ("sms", ["i need help my boss took my passport"], 6),
     ("sms", ["he has a gun and wont let me leave"], 4),
-    ("chat", ["i saw a girl being sold at the motel"], 5),
+    ("chat", ["my coworkers are never paid and the boss keeps their passports"], 5),
     ("chat", ["what is human trafficking"], 3),
     ("sms", ["find services", "hartford"], 3),
     ("chat", ["necesito un abogado"], 1),
     ("sms", ["hi"], 2),
-    ("sms", ["zxqv blorp"], 1),
+    ("sms", ["qwerty asdf"], 1),
     ("sms", ["STOP"], 1),
 ]
 EXPECTED_REASONS = {
