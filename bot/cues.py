@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-_UNITS = r"(?! (?:dollars|bucks|minutes|hours|days|weeks|months|miles|times|am|pm|main|st))"
+# Words after a number that make it a count, an amount or a time, not someone's age
+# ("about 12 men", "like 15 dollars", "maybe 14 hours").
+_UNITS = (
+    r"(?! (?:dollars|bucks|minutes|hours|days|weeks|months|miles|times|am|pm|main|st|men|women"
+    r"|people|guys|workers|girls|boys|kids|persons|of|more|hombres|mujeres|personas"
+    r"|trabajadores|dolares|horas|dias|semanas|meses|millas|veces))"
+)
 # "i am 15", "15 years old", "she is 13", "tengo 15 anos", "age 16", "a 16 year old".
 _AGE_PATTERNS = [
     re.compile(p)
@@ -17,7 +23,7 @@ _AGE_PATTERNS = [
         r"\b(?:tengo|tiene|tienen) (\d{1,2})\b" + _UNITS,
         r"\b(\d{1,2}) anos\b",
         r"\b(?:grade|grado) (\d{1,2})\b",
-        r"\b(?:looks?|looked|looking|about|around|maybe|barely|both|only|aged?|parece)"
+        r"\b(?:looks?|looked|looking|about|around|maybe|barely|both|only|aged?|parece|like)"
         r" (?:about |like |around |maybe |only |de )?(\d{1,2})\b" + _UNITS,
         r"\b(?:girl|boy|student|kid|child|daughter|son|sister|brother|niece|nephew|friend|teen"
         r"|sobrina|sobrino|hija|hijo|nina|nino|chica|chico|hermana|hermano)s? (\d{1,2})\b" + _UNITS,
