@@ -82,7 +82,10 @@ def import_upload():
     if old:
         old.unlink()
     path = _uploads() / (secrets.token_hex(12) + suffix)
-    upload.save(path)
+    try:
+        upload.save(path)
+    finally:
+        upload.close()  # a large upload is spooled to a temporary file: release it now
     session[KEY] = {"file": path.name, "name": upload.filename, "format": fmt or ""}
     return _run(path, fmt, dry_run=True, name=upload.filename)
 
