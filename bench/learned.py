@@ -10,7 +10,11 @@ and fusion included), then reads the held-out examples three ways.
 from __future__ import annotations
 
 import argparse
+import functools
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
@@ -97,16 +101,43 @@ def tables(result: dict) -> tuple[list[dict], list[dict]]:
     return per_intent, summary
 
 
+@functools.cache
+def _cross_validation(folds: int = 5) -> dict:
+    """One cross-validation per run, shared by the two tables made from it."""
+    return cross_validate(curated(), folds)
+
+
 def measure_learned(folds: int = 5) -> list[dict]:
-    """The bench section: summary rows, then per-intent rows, from one cross-validation."""
-    kb = curated()
-    result = cross_validate(kb, folds)
-    per_intent, summary = tables(result)
+    """The bench section: macro-F1 and the safety recalls, per layer."""
+    result = _cross_validation(folds)
+    summary = tables(result)[1]
     seconds = result["train_seconds"]
     for row in summary:
         row["examples"] = len(result["examples"])
         row["train s per fold (mean)"] = f"{np.mean(seconds):.1f}"
-    return summary + per_intent
+    return summary
+
+
+def measure_intents(folds: int = 5) -> list[dict]:
+    """The bench section: precision and recall per intent, per layer."""
+    return tables(_cross_validation(folds))[0]
+
+
+def worker_memory() -> dict:
+    """Resident memory of a fresh process that built the app and answered one message."""
+    script = (
+        "import tempfile, resource\n"
+        "from app import create_app\n"
+        "app = create_app({'TESTING': True, 'DATABASE': tempfile.mktemp(suffix='.db')})\n"
+        "app.test_client().post('/api/chat', json={'session_id': 's', 'message': 'hola'})\n"
+        "rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]\n"
+        "print(int(rss) // 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return {"worker RSS MB": out[-2], "worker peak RSS MB (training)": out[-1]}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -132,7 +163,6 @@ if __name__ == "__main__":
 
 def measure_training(size: int = 5000, repeat: int = 3) -> list[dict]:
     """Retraining at `size` examples, and classify() while a retraining runs beside it."""
-    import resource
     import statistics
     import threading
 
@@ -166,7 +196,6 @@ def measure_training(size: int = 5000, repeat: int = 3) -> list[dict]:
             *trained.about.estimators_,
         )
     )
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
     return [
         {
             "examples": len(examples),
@@ -177,7 +206,7 @@ def measure_training(size: int = 5000, repeat: int = 3) -> list[dict]:
             "classify p50 / p99 ms while retraining": f"{statistics.median(busy):.2f} / "
             f"{percentile(busy, 0.99):.2f}",
             "model weights MB": f"{weights / 2**20:.1f}",
-            "process max RSS MB": f"{rss / 1024:.0f}",
+            **worker_memory(),
         }
     ]
 

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from bench import http as http_bench
-from bench.learned import measure_learned, measure_training
+from bench.learned import measure_intents, measure_learned, measure_training
 from bench.matching import measure_matching
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -53,6 +53,12 @@ def sections(args: argparse.Namespace) -> list[Section]:
             "layer alone, `model` the learned heads alone (danger over its threshold makes an "
             "emergency), `fused` what the bot answers with. P / R: precision and recall.",
             measure_learned,
+        ),
+        Section(
+            "learned",
+            "The learned reading: each intent",
+            "Precision and recall per intent from the same cross-validation.",
+            measure_intents,
         ),
         Section(
             "training",

@@ -325,6 +325,8 @@ def train(
     texts = [model_text(e.text) for e in examples]
     vectorizer = _vectorizer()
     x = vectorizer.fit_transform(texts)
+    for _, part in vectorizer.transformer_list:
+        part.stop_words_ = None  # every n-gram min_df dropped: only kept for introspection
     danger = np.array([e.danger_now for e in examples])
     minor = np.array([e.minor for e in examples])
     oof = out_of_fold(examples, x=x)
