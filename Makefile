@@ -35,7 +35,7 @@ run: setup
 
 test: setup-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: setup-dev
 	$(BIN)/ruff check .

@@ -128,3 +128,10 @@ def chat(client):
         return response.get_json()
 
     return send
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests are slow: `pytest -m "not slow"` runs the quick ones alone."""
+    for item in items:
+        if "/browser/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.slow)
