@@ -70,6 +70,13 @@ def current(kb: Knowledge, features: RuleFeatures) -> Model | None:
     return kb.derived.get("previous_model")
 
 
+def learned_state(kb: Knowledge) -> str:
+    """What reads this snapshot now: "trained", "previous" (while retraining) or "rules only"."""
+    if trained(kb) is not None:
+        return "trained"
+    return "previous" if kb.derived.get("previous_model") is not None else "rules only"
+
+
 def carry_over(new: Knowledge, old: Knowledge | None) -> None:
     """Let a new snapshot answer with the old one's model until its own is trained."""
     if old is not None:

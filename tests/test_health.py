@@ -54,3 +54,9 @@ def test_healthz_writes_nothing(client, database):
     client.get("/healthz")
     assert database.execute("SELECT n FROM kb_revision").fetchone()[0] == before
     assert database.execute("SELECT count(*) FROM conversation").fetchone()[0] == 0
+
+
+def test_healthz_says_the_learned_reading_is_trained(client):
+    body = client.get("/healthz").get_json()
+    assert body["knowledge"]["learned_reading"] == "trained"
+    assert body["knowledge"]["examples"] >= 4000

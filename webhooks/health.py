@@ -6,6 +6,7 @@ import sqlite3
 
 from flask import Blueprint, current_app, jsonify
 
+from bot.training import learned_state
 from knowledge import schema
 from knowledge.db import get_db, read_only
 from webhooks.conversation import knowledge
@@ -34,6 +35,10 @@ def readiness() -> tuple[dict, bool]:
         "services": len(kb.services),
         "rules": len(kb.rules),
         "templates": len(kb.templates),
+        "examples": len(kb.examples),
+        # The learned reading: "trained" for this content, "previous" while a retraining
+        # runs, "rules only" before any model (the bot still answers, from the rules).
+        "learned_reading": learned_state(kb),
     }
     missing = [key for key in NEEDED_TEMPLATES if key not in kb.templates]
     if not kb.services or not kb.rules or missing:
