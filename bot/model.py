@@ -22,6 +22,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion
 
+from bot.heads import Heads, one_vs_rest, sigmoid, softmax
 from bot.normalize import tokens
 from bot.types import Example
 
@@ -129,7 +130,7 @@ class Model:
     examples: int
     key: str = ""
     report: dict = field(default_factory=dict)  # out-of-fold figures from training
-    _fast: _Fast | None = field(default=None, repr=False)
+    _fast: Heads | None = field(default=None, repr=False)
 
     def read(self, text: str, rule_features: Sequence[float] = (), normalised: str = "") -> Verdict:
         """The learned reading of one message (rule_features as for training fusion).
@@ -139,14 +140,14 @@ class Model:
         """
         fast = self._fast or self._compile()
         scores = fast.scores(normalised or model_text(text))
-        intent = _one_vs_rest(scores[fast.intent], fast.intent_labels, INTENTS)
-        about = _one_vs_rest(scores[fast.about], fast.about_labels, ABOUT)
-        danger = _sigmoid(scores[fast.danger]) if self.danger is not None else 0.0
-        minor = _sigmoid(scores[fast.minor]) if self.minor is not None else 0.0
+        intent = one_vs_rest(scores[fast.intent], fast.intent_labels, INTENTS)
+        about = one_vs_rest(scores[fast.about], fast.about_labels, ABOUT)
+        danger = sigmoid(scores[fast.danger]) if self.danger is not None else 0.0
+        minor = sigmoid(scores[fast.minor]) if self.minor is not None else 0.0
         fused = intent
         if self.fuser is not None and len(rule_features):
             row = _fusion_row(intent, about, rule_features)
-            fused = _softmax(
+            fused = softmax(
                 self.fuser.coef_ @ row + self.fuser.intercept_, fast.fuser_labels, INTENTS
             )
         return Verdict(
@@ -159,98 +160,9 @@ class Model:
             minor >= self.minor_threshold,
         )
 
-    def _compile(self) -> _Fast:
-        self._fast = _Fast.of(self)
+    def _compile(self) -> Heads:
+        self._fast = Heads.of(self)
         return self._fast
-
-
-@dataclass
-class _Fast:
-    """Every head's weights side by side, read without scikit-learn's per-call checks.
-
-    A message is one short row: scikit-learn's transform and predict_proba spend about
-    2 ms on validation and sparse-matrix building for it, against 0.1 ms for the same
-    arithmetic done here with the vectorizers' own analyzers, vocabularies and IDF
-    weights. tests/test_learned_reading.py checks that both give the same numbers.
-    """
-
-    blocks: list  # (analyzer, vocabulary, idf, offset) per vectorizer
-    weights: np.ndarray  # features x outputs
-    bias: np.ndarray
-    intent: slice
-    danger: int
-    minor: int
-    about: slice
-    intent_labels: tuple
-    about_labels: tuple
-    fuser_labels: tuple
-
-    @classmethod
-    def of(cls, model: Model) -> _Fast:
-        blocks, offset = [], 0
-        for _, vectorizer in model.vectorizer.transformer_list:
-            vocabulary = vectorizer.vocabulary_
-            blocks.append((vectorizer.build_analyzer(), vocabulary, vectorizer.idf_, offset))
-            offset += len(vocabulary)
-        binaries = [
-            *model.intent.estimators_,
-            model.danger,
-            model.minor,
-            *model.about.estimators_,
-        ]
-        coefs = [h.coef_ if h is not None else np.zeros((1, offset)) for h in binaries]
-        biases = [h.intercept_ if h is not None else np.zeros(1) for h in binaries]
-        n_intent, n_about = len(model.intent.estimators_), len(model.about.estimators_)
-        return cls(
-            blocks,
-            np.vstack(coefs).T.astype(np.float64),
-            np.concatenate(biases),
-            slice(0, n_intent),
-            n_intent,
-            n_intent + 1,
-            slice(n_intent + 2, n_intent + 2 + n_about),
-            tuple(model.intent.classes_),
-            tuple(model.about.classes_),
-            tuple(model.fuser.classes_) if model.fuser is not None else (),
-        )
-
-    def scores(self, text: str) -> np.ndarray:
-        """Every head's decision values for one normalised message."""
-        out = self.bias.copy()
-        for analyze, vocabulary, idf, offset in self.blocks:
-            counts: dict[int, int] = {}
-            for gram in analyze(text):
-                j = vocabulary.get(gram)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            if not counts:
-                continue
-            index = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            values = (1.0 + np.log(np.fromiter(counts.values(), float, len(counts)))) * idf[index]
-            values /= np.sqrt(values @ values)
-            out += values @ self.weights[index + offset]
-        return out
-
-
-def _softmax(values: np.ndarray, classes: Sequence[str], labels: Sequence[str]) -> dict:
-    if len(values) == 1:  # a binary model: one decision value for its second class
-        values = np.array([0.0, values[0]])
-    exp = np.exp(values - values.max())
-    found = dict(zip(classes, exp / exp.sum(), strict=True))
-    return {label: float(found.get(label, 0.0)) for label in labels}
-
-
-def _one_vs_rest(values: np.ndarray, classes: Sequence[str], labels: Sequence[str]) -> dict:
-    """One-vs-rest probabilities as scikit-learn gives them: each sigmoid, then normalised."""
-    if len(classes) == 2:  # scikit-learn keeps a single model for two labels
-        values = np.array([-values[0], values[0]])
-    probs = 1.0 / (1.0 + np.exp(-values))
-    found = dict(zip(classes, probs / probs.sum(), strict=True))
-    return {label: float(found.get(label, 0.0)) for label in labels}
-
-
-def _sigmoid(value: float) -> float:
-    return float(1.0 / (1.0 + math.exp(-value)))
 
 
 def _fusion_row(intent: dict, about: dict, rule_features: Sequence[float]) -> np.ndarray:
