@@ -104,6 +104,19 @@ def _services(db: sqlite_utils.Database) -> list[Service]:
     return out
 
 
+def example_of(row: dict) -> Example:
+    """An example row (from the table or seed.example_rows) as the engine's Example."""
+    return Example(
+        row["text"],
+        row["lang"],
+        row["intent"],
+        bool(row["danger_now"]),
+        bool(row["minor"]),
+        row["about"] or "general",
+        row["group_name"] or "",
+    )
+
+
 def load(db: sqlite_utils.Database) -> Knowledge:
     """Everything the engine needs, as one snapshot."""
     rules = [
@@ -140,18 +153,7 @@ def load(db: sqlite_utils.Database) -> Knowledge:
         t["key"]: {"en": t["text_en"] or "", "es": t["text_es"] or ""}
         for t in db.query("SELECT * FROM reply_template")
     }
-    examples = [
-        Example(
-            e["text"],
-            e["lang"],
-            e["intent"],
-            bool(e["danger_now"]),
-            bool(e["minor"]),
-            e["about"] or "general",
-            e["group_name"] or "",
-        )
-        for e in db.query("SELECT * FROM example ORDER BY id")
-    ]
+    examples = [example_of(e) for e in db.query("SELECT * FROM example ORDER BY id")]
     return Knowledge(rules, faqs, terms, _services(db), templates, examples)
 
 

@@ -13,18 +13,7 @@ from knowledge.db import connect
 
 
 def _examples(rows):
-    return [
-        Example(
-            r["text"],
-            r["lang"],
-            r["intent"],
-            bool(r["danger_now"]),
-            bool(r["minor"]),
-            r["about"],
-            r["group_name"],
-        )
-        for r in rows
-    ]
+    return [queries.example_of(r) for r in rows]
 
 
 @pytest.fixture(scope="module")
