@@ -32,7 +32,7 @@ ABOUT = ("self", "other", "general")
 # danger costs far more than an extra 911 line, but every false alarm also turns a tip or a
 # request for help into an emergency reply. On grouped folds, 0.99 put the danger threshold
 # near 0.05 and read two in five tips as emergencies; on the project's own held-out
-# conversations (tests/data/heldout.jsonl, the even half; the odd half is never tuned on)
+# conversations (tests/data/heldout.jsonl, odd ids; the even ids are never tuned on)
 # 0.95 caught every emergency and read 0.98 of intents right, against 0.88 at 0.99.
 DANGER_RECALL = 0.95
 MINOR_RECALL = 0.99
