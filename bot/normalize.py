@@ -59,6 +59,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_POSSESSIVE_NUMBER = re.compile(r"(\d)'s\b")  # "love146's number" -> "love146 number"
 _CONTRACTION = re.compile(r"(\w)'(\w)")  # don't -> dont, i'm -> im
 _AGE_SUFFIX = re.compile(r"(\d)\s*(?:yo|y/o|y\.o\.?|yrs?)\b")  # 15yo -> 15 years old
 _NOT_WORD = re.compile(r"[^a-z0-9#]+")
@@ -68,7 +69,7 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")  # 'pleeease' -> 'please'
 def clean(text: str) -> str:
     """Lower case, no accents, no punctuation except inside numbers, single spaces."""
     text = strip_accents(text.translate(_APOSTROPHES).lower())
-    text = _CONTRACTION.sub(r"\1\2", text)
+    text = _CONTRACTION.sub(r"\1\2", _POSSESSIVE_NUMBER.sub(r"\1", text))
     text = _AGE_SUFFIX.sub(r"\1 years old", text)
     text = _NOT_WORD.sub(" ", text)
     return " ".join(_REPEATS.sub(r"\1", text).split())

@@ -206,3 +206,11 @@ def test_any_json_body_gets_a_200_or_a_400_never_a_500(client, body):
         assert_contract(response.get_json(), body["session_id"])
     else:
         assert_bad_request(response)
+
+
+def test_a_service_named_with_a_possessive_is_found(client):
+    body = client.post(
+        "/api/chat", json={"session_id": "possessive", "message": "what is love146's number"}
+    ).get_json()
+    assert body["intent"] == "find_services"
+    assert "203-772-4420" in body["reply"]
