@@ -84,7 +84,9 @@ def test_the_language_button_switches_the_panel_and_the_requests_to_spanish(live
 def test_a_partner_whose_default_is_spanish_opens_in_spanish(live_server, page, partner_row):
     partner_row("demo", default_lang="es")
     page.goto(live_server.url + "/demo")
-    assert page.get_by_role("button", name="Escríbanos").is_visible()
+    launcher = page.get_by_role("button", name="Escríbanos")
+    launcher.wait_for(timeout=10_000)  # the widget reads its partner's settings first
+    assert launcher.is_visible()
 
 
 def test_the_conversation_survives_a_reload_in_the_same_tab(live_server, page):
