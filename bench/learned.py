@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import functools
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -21,8 +23,9 @@ from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
 from bench.knowledge_base import curated
+from bench.matching import messages, percentile, time_classify
 from bot import model as learned
-from bot.classify import fuse, read_rules, rule_features
+from bot.classify import _features, fuse, read_rules, rule_features
 from bot.types import Example, Knowledge
 
 LAYERS = ("rules", "model", "fused")
@@ -50,7 +53,7 @@ def cross_validate(kb: Knowledge, folds: int = 5) -> dict:
     groups = [e.group or e.text for e in examples]
     found: dict[str, list] = {layer: [None] * len(examples) for layer in LAYERS}
     seconds = []
-    features = lambda text: rule_features(read_rules(text, kb))  # noqa: E731
+    features = _features(kb)  # as the bot trains: without the directory's names
     for train, test in GroupKFold(n_splits=folds).split(examples, groups=groups):
         started = time.perf_counter()
         trained = learned.train([examples[i] for i in train], features)
@@ -157,18 +160,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"training per fold: {', '.join(f'{s:.1f}' for s in result['train_seconds'])} s")
 
 
-if __name__ == "__main__":
-    main()
-
-
 def measure_training(size: int = 5000, repeat: int = 3) -> list[dict]:
     """Retraining at `size` examples, and classify() while a retraining runs beside it."""
-    import statistics
-    import threading
-
-    from bench.matching import messages, percentile
-    from bot.classify import _features
-
     kb = curated()
     examples = sorted(kb.examples, key=lambda e: (e.group, e.text))[:size]
     features = _features(kb)
@@ -179,12 +172,12 @@ def measure_training(size: int = 5000, repeat: int = 3) -> list[dict]:
     trained = learned.train(examples, remembered.__getitem__)
     train_seconds = time.perf_counter() - started
     texts = messages()
-    quiet = _latencies(kb, texts, repeat)
+    quiet = time_classify(kb, texts, repeat)[0]
     worker = threading.Thread(target=learned.train, args=(examples, remembered.__getitem__))
     worker.start()
     busy = []
     while worker.is_alive():
-        busy += _latencies(kb, texts, 1)
+        busy += time_classify(kb, texts, 1)[0]
     worker.join()
     busy.sort()
     weights = sum(
@@ -211,16 +204,5 @@ def measure_training(size: int = 5000, repeat: int = 3) -> list[dict]:
     ]
 
 
-def _latencies(kb: Knowledge, texts: list[str], repeat: int) -> list[float]:
-    """Sorted milliseconds per classify() call (the model included once it is trained)."""
-    from bot.classify import classify
-
-    for text in texts[:20]:
-        classify(text, kb)
-    out = []
-    for _ in range(repeat):
-        for text in texts:
-            start = time.perf_counter_ns()
-            classify(text, kb)
-            out.append((time.perf_counter_ns() - start) / 1e6)
-    return sorted(out)
+if __name__ == "__main__":
+    main()

@@ -129,8 +129,10 @@ class Model:
     minor_threshold: float
     examples: int
     key: str = ""
-    report: dict = field(default_factory=dict)  # out-of-fold figures from training
-    _fast: Heads | None = field(default=None, repr=False)
+    heads: Heads = field(init=False, repr=False)  # the weights as plain arrays, for reading
+
+    def __post_init__(self) -> None:
+        self.heads = Heads.of(self)  # built with the model, never on a person's message
 
     def read(self, text: str, rule_features: Sequence[float] = (), normalised: str = "") -> Verdict:
         """The learned reading of one message (rule_features as for training fusion).
@@ -138,7 +140,7 @@ class Model:
         normalised is model_text(text) when the caller has it already (the rule reading's
         words with numbers as digits), so a message is normalised once.
         """
-        fast = self._fast or self._compile()
+        fast = self.heads
         scores = fast.scores(normalised or model_text(text))
         intent = one_vs_rest(scores[fast.intent], fast.intent_labels, INTENTS)
         about = one_vs_rest(scores[fast.about], fast.about_labels, ABOUT)
@@ -159,10 +161,6 @@ class Model:
             danger >= self.danger_threshold,
             minor >= self.minor_threshold,
         )
-
-    def _compile(self) -> Heads:
-        self._fast = Heads.of(self)
-        return self._fast
 
 
 def _fusion_row(intent: dict, about: dict, rule_features: Sequence[float]) -> np.ndarray:
@@ -194,9 +192,8 @@ def recall_threshold(truth: np.ndarray, scores: np.ndarray, recall: float) -> fl
 
 def out_of_fold(examples: Sequence[Example], folds: int = FOLDS, x=None) -> dict[str, np.ndarray]:
     """Each head's predictions for every example from a model trained without its group."""
-    texts = [model_text(e.text) for e in examples]
     if x is None:
-        x = _vectorizer().fit_transform(texts)
+        x = _vectorizer().fit_transform([model_text(e.text) for e in examples])
     groups = [e.group or e.text for e in examples]
     intents = np.array([e.intent for e in examples])
     about = np.array([e.about for e in examples])
@@ -209,21 +206,16 @@ def out_of_fold(examples: Sequence[Example], folds: int = FOLDS, x=None) -> dict
         "minor": np.zeros(len(examples)),
     }
     splits = min(folds, len(set(groups)))
-
-    def fold(train: np.ndarray, test: np.ndarray) -> None:
+    for train, test in GroupKFold(n_splits=splits).split(x, intents, groups):
         for name, labels, names in (("intent", intents, INTENTS), ("about", about, ABOUT)):
             head = _head().fit(x[train], labels[train])
             probs = head.predict_proba(x[test])
             for j, label in enumerate(head.classes_):
                 out[name][test, names.index(label)] = probs[:, j]
         for name, labels in (("danger", danger), ("minor", minor)):
-            if len(set(labels[train])) < 2:
-                continue
-            head = _binary(balanced=True).fit(x[train], labels[train])
-            out[name][test] = head.predict_proba(x[test])[:, list(head.classes_).index(True)]
-
-    for train, test in GroupKFold(n_splits=splits).split(x, intents, groups):
-        fold(train, test)
+            if len(set(labels[train])) > 1:
+                head = _binary(balanced=True).fit(x[train], labels[train])
+                out[name][test] = head.predict_proba(x[test])[:, list(head.classes_).index(True)]
     return out
 
 
@@ -242,10 +234,6 @@ def train(
     danger = np.array([e.danger_now for e in examples])
     minor = np.array([e.minor for e in examples])
     oof = out_of_fold(examples, x=x)
-    report = {
-        "danger_threshold": recall_threshold(danger, oof["danger"], DANGER_RECALL),
-        "minor_threshold": recall_threshold(minor, oof["minor"], MINOR_RECALL),
-    }
     fuser = None
     if rule_features is not None:
         rows = np.array(
@@ -266,9 +254,8 @@ def train(
         minor=_binary(balanced=True).fit(x, minor) if len(set(minor)) > 1 else None,
         about=_head().fit(x, [e.about for e in examples]),
         fuser=fuser,
-        danger_threshold=report["danger_threshold"],
-        minor_threshold=report["minor_threshold"],
+        danger_threshold=recall_threshold(danger, oof["danger"], DANGER_RECALL),
+        minor_threshold=recall_threshold(minor, oof["minor"], MINOR_RECALL),
         examples=len(examples),
         key=key,
-        report=report,
     )
