@@ -26,6 +26,7 @@ from bench.knowledge_base import curated
 from bench.matching import messages, percentile, time_classify
 from bot import model as learned
 from bot.classify import _features, fuse, read_rules, rule_features
+from bot.message import Message
 from bot.types import Example, Knowledge
 
 LAYERS = ("rules", "model", "fused")
@@ -33,7 +34,7 @@ LAYERS = ("rules", "model", "fused")
 
 def _read(kb: Knowledge, trained: learned.Model, example: Example) -> dict[str, tuple]:
     """(intent, danger now, minor) for one example, by each layer."""
-    rules = read_rules(example.text, kb)
+    rules = read_rules(Message.of(example.text), kb)
     rule_view = (rules.rule_intent, rules.rule_intent == "emergency", rules.minor)
     verdict = trained.read(example.text, rule_features(rules))
     top = max(verdict.model_intent, key=verdict.model_intent.get)

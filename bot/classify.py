@@ -8,12 +8,10 @@ from functools import cache
 from bot import faq as faq_index
 from bot import index, training
 from bot.cues import about_other, minor_age, who
-from bot.language import detect
-from bot.location import find_place
 from bot.match import Hit, compile_phrase
+from bot.message import Message
 from bot.model import INTENTS as MODEL_INTENTS
 from bot.model import Model, Verdict
-from bot.normalize import as_digits, tokens
 from bot.types import Knowledge, Rule
 
 # Labels in the rules table that are cues rather than intents.
@@ -74,8 +72,7 @@ class Reading:
     terms: list[str] = field(default_factory=list)
     situation: bool = False  # signs of trafficking were described
     small_talk: str = ""  # "greeting" or "thanks" when that is all the message is
-    words: list[str] = field(default_factory=list)
-    numbered: str = ""  # the words with number words as digits: what the learned reading reads
+    message: Message | None = None  # the message as read once (words, numbers, place)
     scores: dict[str, float] = field(default_factory=dict)  # every label's score, for preview
     rule_intent: str = "unknown"  # what the rules alone decided
     exact: bool = False  # the rules' intent came from a phrase or a service name matched exactly
@@ -172,17 +169,20 @@ def _place_situation(
             situation[key] *= 0.5
 
 
-def classify(text: str, kb: Knowledge, previous: str = "", learned: bool = True) -> Reading:
+def classify(
+    text: str | Message, kb: Knowledge, previous: str = "", learned: bool = True
+) -> Reading:
     """Read one message with the rules and the learned reading, and fuse the two.
 
     Safety is a one-way ratchet: danger now and a minor are each the union of both layers.
     previous is the intent of the conversation's last turn (see read_rules).
     """
-    reading = read_rules(text, kb, previous)
+    message = text if isinstance(text, Message) else Message.of(text)
+    reading = read_rules(message, kb, previous)
     model = training.current(kb, _features(kb)) if learned else None
     if model is None:
         return reading
-    return fuse(reading, model.read(text, rule_features(reading), reading.numbered))
+    return fuse(reading, model.read(message.text, rule_features(reading), message.numbered))
 
 
 def fuse(reading: Reading, verdict: Verdict) -> Reading:
@@ -217,7 +217,7 @@ def prepare(kb: Knowledge) -> Model | None:
 def _features(kb: Knowledge):
     # Without the directory's service names, so that training depends only on the examples
     # and the rules (a directory edit or import never retrains the model).
-    return lambda text: rule_features(read_rules(text, kb, names=False))
+    return lambda text: rule_features(read_rules(Message.of(text), kb, names=False))
 
 
 def rule_features(reading: Reading) -> list[float]:
@@ -228,25 +228,24 @@ def rule_features(reading: Reading) -> list[float]:
     return scores + [float(chosen == label) for label in MODEL_INTENTS]
 
 
-def read_rules(text: str, kb: Knowledge, previous: str = "", names: bool = True) -> Reading:
+def read_rules(message: Message, kb: Knowledge, previous: str = "", names: bool = True) -> Reading:
     """Read one message against the knowledge base's rules, FAQ and categories.
 
     previous is the intent of the conversation's last turn: a situation described right
     after "I want to report something" is a tip.
     """
-    words = tokens(text)
-    numbered = " ".join(as_digits(words))
+    words, numbered = message.words, message.numbered
     match = index.of(kb)
     near = match.lexicon.positions(words)  # where each phrase word could match
     scores, best_rule, situation, exact = _rule_scores(kb, match, words, near)
-    reading = Reading("unknown", detect(words), words=words, numbered=numbered, scores=scores)
+    reading = Reading("unknown", message.lang, scores=scores, message=message)
     reading.minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD
     if scores.get("emergency", 0) >= THRESHOLD:
         reading.intent, reading.score = "emergency", scores["emergency"]
         reading.rule, reading.rule_intent = best_rule["emergency"], "emergency"
         return reading
 
-    question = is_question(words, text)
+    question = is_question(words, message.text)
     _place_situation(situation, words, numbered, previous, question)
     reading.situation = max(situation.values()) >= DESCRIBED
     if situation["self"] > scores.get("get_help", 0):
@@ -261,7 +260,7 @@ def read_rules(text: str, kb: Knowledge, previous: str = "", names: bool = True)
     if reading.named:
         scores["find_services"] = max(scores.get("find_services", 0), 1.0)
         best_rule.setdefault("find_services", reading.named[0])
-    place = cache(lambda: find_place(text, fuzzy=False) is not None)  # looked up if it matters
+    place = cache(lambda: (found := message.place()) is not None and not found.guessed)
     terms = _terms(match, words, near)
     reading.terms = [t for t, _ in terms]
     specific = [(t, s) for t, s in terms if t not in GENERIC_TERMS]

@@ -8,8 +8,8 @@ from bot import compose
 from bot.classify import GENERIC_TERMS, Reading, classify
 from bot.keywords import keyword
 from bot.language import switch_request
-from bot.location import Place, find_place
-from bot.normalize import normalize
+from bot.location import Place
+from bot.message import Message
 from bot.services import choose, served_states
 from bot.sms import fits, paginate, to_gsm7
 from bot.types import Knowledge, Reply, Service, Session
@@ -73,7 +73,7 @@ def _answer(
         key = intent + ("_child" if child else "")
         return compose.render(kb, key, lang), safety
     if intent == "find_services":
-        place = find_place(" ".join(reading.words), states=served_states(kb))
+        place = reading.message.place(served_states(kb))
         text, chosen = _services_reply(kb, reading, session, lang, place)
         if child:  # "mentor for my 15yo who was exploited": the Careline comes first
             text = compose.render(kb, "child_line", lang) + "\n" + text
@@ -88,10 +88,10 @@ def _answer(
 
 
 def _location_answer(
-    kb: Knowledge, text: str, session: Session, lang: str
+    kb: Knowledge, message: Message, session: Session, lang: str
 ) -> tuple[str, list[Service]] | None:
     """The services near the town or ZIP the person sent after being asked for one."""
-    place = find_place(text, states=served_states(kb))
+    place = message.place(served_states(kb))
     if place is None:
         return None
     terms = [session.pending_term] if session.pending_term else []
@@ -152,16 +152,17 @@ def _reply(
             return Reply(page, session.last_intent or "unknown", lang, rule="more")
         return Reply(compose.render(kb, "more_none", lang), "unknown", lang)
 
-    switched = switch_request(normalize(text))
+    message = Message.of(text)
+    switched = switch_request(" ".join(message.words))
     if switched:
         return Reply(compose.render(kb, "language_set", switched), "unknown", switched)
 
-    reading = classify(text, kb, previous=session.last_intent)
+    reading = classify(message, kb, previous=session.last_intent)
     lang = reading.lang or lang_hint or session.lang or "en"
-    if session.lang and reading.lang != session.lang and len(reading.words) <= 2:
+    if session.lang and reading.lang != session.lang and len(message.words) <= 2:
         lang = session.lang  # "ok" after a Spanish conversation stays Spanish
     if session.awaiting == "location" and reading.intent in ("unknown", "find_services"):
-        found = _location_answer(kb, text, session, lang)
+        found = _location_answer(kb, message, session, lang)
         if found:
             return Reply(found[0], "find_services", lang, found[1], rule="location")
         if reading.intent == "unknown" and not reading.small_talk:
@@ -171,4 +172,12 @@ def _reply(
     if reading.intent != "find_services":
         session.awaiting, session.pending_term = "", ""
     body, resources = _answer(kb, reading, session, lang)
-    return Reply(body, reading.intent, lang, resources, rule=reading.rule, score=reading.score)
+    return Reply(
+        body,
+        reading.intent,
+        lang,
+        resources,
+        rule=reading.rule,
+        score=reading.score,
+        message=message,
+    )

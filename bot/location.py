@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import zipcodes
@@ -24,6 +24,7 @@ class Place:
     lat: float
     lon: float
     zip: str = ""
+    guessed: bool = False  # a misspelt Connecticut town, matched fuzzily
 
 
 # Places outside Connecticut that the referral directory serves, by the words people use.
@@ -87,12 +88,16 @@ def by_zip(code: str) -> Place | None:
 
 
 def find_place(text: str, fuzzy: bool = True, states: Iterable[str] = ()) -> Place | None:
-    """The first US ZIP, Connecticut town or neighbouring county named in the text.
+    """The first US ZIP, Connecticut town or neighbouring county named in the text."""
+    return locate(clean(text).split(), fuzzy, states)
+
+
+def locate(words: list[str], fuzzy: bool = True, states: Iterable[str] = ()) -> Place | None:
+    """find_place for words already cleaned (see normalize.clean).
 
     states adds the towns of other states (those the directory has services in), matched
-    exactly; misspellings are forgiven only for Connecticut towns.
+    exactly; misspellings are forgiven only for Connecticut towns (and marked guessed).
     """
-    words = clean(text).split()
     for word in words:
         if re.fullmatch(r"\d{5}", word):
             place = by_zip(word)
@@ -115,7 +120,7 @@ def find_place(text: str, fuzzy: bool = True, states: Iterable[str] = ()) -> Pla
                 home = _towns()
                 found = process.extractOne(gram, home.keys(), scorer=fuzz.ratio, score_cutoff=86)
                 if found:
-                    return home[found[0]]
+                    return replace(home[found[0]], guessed=True)
     if any(w in STATEWIDE for w in words):
         return Place("Connecticut", "", "CT", 41.6, -72.7)
     return None

@@ -81,8 +81,12 @@ _DIGIT_WORDS = {"2": "to", "4": "for"}
 
 def tokens(text: str, numbers: bool = False) -> list[str]:
     """Normalised words with shorthand expanded; number words become digits if asked."""
+    return expand(clean(text).split(), numbers)
+
+
+def expand(words: list[str], numbers: bool = False) -> list[str]:
+    """Cleaned words (see clean) with shorthand expanded, and number words as digits if asked."""
     out: list[str] = []
-    words = clean(text).split()
     for i, word in enumerate(words):
         between_words = 0 < i < len(words) - 1 and words[i - 1].isalpha()
         if word in _DIGIT_WORDS and between_words and words[i + 1].isalpha():

@@ -38,9 +38,9 @@ def kind_of(text: str, reply: Reply) -> str:
     return NOISE
 
 
-def region_of(text: str) -> str:
+def region_of(text: str, reply: Reply | None = None) -> str:
     """The county (and state) of a town or ZIP named in the message, or ""."""
-    place = find_place(text)
+    place = reply.message.place() if reply and reply.message else find_place(text)
     if place is None or not place.county:
         return ""
     return f"{place.county}, {place.state}" if place.state else place.county
@@ -68,7 +68,7 @@ def merge(event: dict, text: str, reply: Reply) -> dict:
         event["resources"] = ",".join(referred)
     if kind == SUBSTANTIVE or not event.get("lang"):
         event["lang"] = reply.lang
-    region = region_of(text) if kind == SUBSTANTIVE else ""
+    region = region_of(text, reply) if kind == SUBSTANTIVE else ""
     if region:
         event["region"] = region
     return event

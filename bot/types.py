@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.message import Message
 
 INTENTS = (
     "emergency",
@@ -159,3 +163,4 @@ class Reply:
     more: list[str] = field(default_factory=list)
     rule: str = ""  # the rule or answer that decided the intent, for staff preview
     score: float = 0.0
+    message: Message | None = None  # the message as read, when it was classified

@@ -6,6 +6,7 @@ import pytest
 from bot import model as learned
 from bot import training
 from bot.classify import Reading, fuse, read_rules
+from bot.message import Message
 from bot.model import Verdict
 from bot.types import Example
 from knowledge import queries, seed
@@ -122,7 +123,7 @@ def test_a_sure_model_decides_over_the_rules():
 )
 def test_ages_and_grades_mark_a_minor_in_the_rules(app, text):
     kb = queries.snapshot(connect(app.config["DATABASE"]), app.config["DATABASE"])
-    assert read_rules(text, kb).minor
+    assert read_rules(Message.of(text), kb).minor
 
 
 def test_the_app_reads_with_the_trained_model(app, client):

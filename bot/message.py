@@ -1,0 +1,36 @@
+"""One message, read once: its words, numbers, language and place, passed down the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.language import detect
+from bot.location import Place, locate
+from bot.normalize import as_digits, clean, expand
+
+
+@dataclass
+class Message:
+    """What every layer reads of one message, computed once per turn."""
+
+    text: str
+    cleaned: list[str]  # lower case, no accents or punctuation (what towns are matched on)
+    words: list[str]  # cleaned, shorthand expanded (what rules and FAQs are matched on)
+    numbered: str  # the words with number words as digits (what the learned reading reads)
+    lang: str | None
+    _places: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, text: str) -> Message:
+        """Read a message's text."""
+        cleaned = clean(text).split()
+        words = expand(cleaned)
+        return cls(text, cleaned, words, " ".join(as_digits(words)), detect(words))
+
+    def place(self, states: Iterable[str] = ()) -> Place | None:
+        """The town, ZIP or county named in the message (looked up once per set of states)."""
+        key = tuple(sorted({s.upper() for s in states} - {"CT"}))  # Connecticut is always in
+        if key not in self._places:
+            self._places[key] = locate(self.cleaned, True, key)
+        return self._places[key]
