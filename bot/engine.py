@@ -66,7 +66,7 @@ def _answer(
     """The reply text and the services it names, for a classified message."""
     intent = reading.intent
     child = reading.minor and (
-        intent in ("emergency", "get_help", "report_tip") or reading.situation
+        intent in ("emergency", "get_help", "report_tip", "info") or reading.situation
     )
     safety = _safety_resources(kb, intent, child)
     if intent in ("emergency", "get_help", "report_tip"):
@@ -82,6 +82,8 @@ def _answer(
         faq = next((f for f in kb.faqs if f.id == reading.faq), None)
         faq = faq or next((f for f in kb.faqs if f.id == "hotline"), None)
         answer = faq.answer.get(lang) or faq.answer.get("en", "") if faq else ""
+        if child:  # "can a 16 year old be charged ...": the Careline comes first
+            answer = compose.render(kb, "child_line", lang) + "\n" + answer
         return answer + "\n" + compose.render(kb, "info_footer", lang), safety
     key = reading.small_talk or "fallback"
     return compose.render(kb, key, lang), safety

@@ -9,7 +9,8 @@ from admin_support import add_staff, post, sign_in
 
 from app import create_app
 from bot import training
-from bot.classify import prepare
+from bot.classify import prepare, read_rules
+from bot.message import Message
 from bot.model import model_text
 from knowledge import queries, seed
 from knowledge.db import connect
@@ -31,6 +32,23 @@ def test_the_corpus_is_large_varied_and_bilingual(corpus):
     assert all(r["group_name"] for r in corpus)
     assert sum(r["minor"] for r in corpus) >= 500
     assert all(r["danger_now"] == (r["intent"] == "emergency") for r in corpus)
+
+
+def test_every_emergency_phrase_is_borne_out_by_the_examples(app):
+    """A rule emergency is a ratchet no layer can clear, so its phrases must name danger now.
+
+    A phrase that decides emergency on more of the curated examples without danger than with
+    it names a topic ("cops", "gun"), not a situation, and would send 911 to people who are
+    not in danger, with nothing able to correct it.
+    """
+    kb = queries.snapshot(connect(app.config["DATABASE"]), app.config["DATABASE"])
+    fired: dict[str, list[int]] = {}
+    for example in kb.examples:
+        reading = read_rules(Message.of(example.text), kb, names=False)
+        if reading.rule_intent == "emergency":
+            fired.setdefault(reading.rule, [0, 0])[example.danger_now] += 1
+    loose = {phrase: n for phrase, n in fired.items() if n[0] >= 4 and n[0] > n[1]}
+    assert not loose, f"emergency phrases that mostly fire without danger: {loose}"
 
 
 def test_no_example_is_a_sentence_from_the_evaluation_sets(corpus):
