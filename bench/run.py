@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from bench import http as http_bench
+from bench.hostile import hostile_rows
 from bench.learned import measure_intents, measure_learned, measure_training
 from bench.matching import measure_matching
 
@@ -70,6 +71,15 @@ def sections(args: argparse.Namespace) -> list[Section]:
             measure_training,
         ),
         *http_sections(),
+        Section(
+            "hostile",
+            "Hostile input: worst case per request",
+            "Messages the contract accepts, written to be slow: each kind sent 5 times with "
+            "fresh random text to /api/chat and to a signed /sms, in process (Flask's test "
+            "client). `worst ms` is the slowest request; `worst peak MB` the most Python "
+            "memory one request held at once (tracemalloc, in a separate pass).",
+            hostile_rows,
+        ),
     ]
 
 

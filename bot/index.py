@@ -17,7 +17,15 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from operator import itemgetter
 
-from bot.match import Hit, Pattern, compile_phrase, find, matched_prefix, word_similarity
+from bot.match import (
+    LONGEST_WORD,
+    Hit,
+    Pattern,
+    compile_phrase,
+    find,
+    matched_prefix,
+    word_similarity,
+)
 from bot.types import Knowledge
 
 REFERRAL_KINDS = ("directory", "program")  # services a message can name
@@ -49,14 +57,25 @@ class Lexicon:
         self.exhaustive = exhaustive  # every word is a candidate: the baseline to compare with
         stars = [w for w in self.words if w.endswith("*")]
         self._stems = {w[:-1] for w in stars}
+        self._longest_stem = max(map(len, self._stems), default=0)
         self._typo_stems = [w for w in stars if len(w) > 5]  # stems of 5+ letters forgive typos
         by_deletion: dict[str, list[str]] = defaultdict(list)
         for word in self.words:
-            if len(word) >= 4 and not word.endswith("*") and not word.isdigit():
+            if self._forgives_typos(word):
                 for key in deletions(word, _typo_depth(len(word))):
                     by_deletion[key].append(word)
         self._by_deletion = dict(by_deletion)
+        # word_similarity forgives at most 2 letters more than a word has, so a message word
+        # longer than that can match no word by a typo and is not looked up by deletions at
+        # all (a 2,000-letter word would otherwise make millions of them).
+        typo_words = [w for w in self.words if self._forgives_typos(w)]
+        self.longest_typo = max(map(len, typo_words), default=0) + 2
         self._near: dict[str, frozenset[str]] = {}
+
+    @staticmethod
+    def _forgives_typos(word: str) -> bool:
+        """True for a phrase word word_similarity matches with typos (see LONGEST_WORD)."""
+        return 4 <= len(word) <= LONGEST_WORD and not word.endswith("*") and not word.isdigit()
 
     def near(self, word: str) -> AbstractSet[str]:
         """The words that word_similarity scores above zero against this message word."""
@@ -81,9 +100,10 @@ class Lexicon:
 
     def _find(self, word: str) -> set[str]:
         found = {word} & self.words
-        found.update(word[:i] + "*" for i in range(len(word) + 1) if word[:i] in self._stems)
+        reach = min(len(word), self._longest_stem)
+        found.update(word[:i] + "*" for i in range(reach + 1) if word[:i] in self._stems)
         found.update(stem for stem in self._typo_stems if word_similarity(stem, word))
-        if not word.isdigit():
+        if not word.isdigit() and len(word) <= self.longest_typo:
             for key in deletions(word, 1 if len(word) <= 5 else 2):
                 for candidate in self._by_deletion.get(key, ()):
                     if word_similarity(candidate, word):

@@ -15,6 +15,11 @@ NEGATORS = {"not", "no", "never", "nunca", "nothing", "nada", "ni", "without", "
 CLAUSE_BREAKS = {"but", "pero", "and", "y", "so", "because", "porque", "i", "yo", "sino"}
 NEGATION_REACH = 3
 MAX_GAP = 2  # extra words allowed between the words of a phrase
+# Typos are forgiven only in words up to this long: longer than any real English or Spanish
+# word a person texts ("electroencefalografista" is 23), so a longer one is a name, a link
+# or noise, and matches only exactly. It also bounds the typo lookup (bot/index.py), whose
+# work grows with the cube of a word's length.
+LONGEST_WORD = 30
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,6 @@ def compile_phrase(phrase: str) -> Pattern:
     return Pattern(tuple(words), any(w in NEGATORS for w in words))
 
 
-@lru_cache(maxsize=200_000)
 def word_similarity(pattern_word: str, word: str) -> float:
     """How alike two words are, 0 when they should not count as the same word."""
     if pattern_word.endswith("*"):
@@ -62,8 +66,19 @@ def word_similarity(pattern_word: str, word: str) -> float:
     if pattern_word == word:
         return 1.0
     n = len(pattern_word)
-    if n <= 3 or word.isdigit() or pattern_word.isdigit() or abs(len(word) - n) > 2:
+    if n <= 3 or n > LONGEST_WORD or abs(len(word) - n) > 2:
         return 0.0
+    if word.isdigit() or pattern_word.isdigit():
+        return 0.0
+    return _typo_similarity(pattern_word, word)
+
+
+# Only pairs within two letters of length are remembered, so a hostile message's long
+# words never fill the cache.
+@lru_cache(maxsize=200_000)
+def _typo_similarity(pattern_word: str, word: str) -> float:
+    """word_similarity for two different words of close length (four letters or more)."""
+    n = len(pattern_word)
     if n == 4:
         # Short words: a dropped, doubled or swapped letter, never a different letter
         # ("hlep" is help, "told" is not "sold").

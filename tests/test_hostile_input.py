@@ -4,6 +4,8 @@ Every request here must get a 4xx with a plain sentence (or a normal answer), ne
 """
 
 import json
+import random
+import string
 
 import pytest
 import schemathesis
@@ -11,6 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from twilio.request_validator import RequestValidator
 
+from bot import index
+from bot.index import Lexicon
+from bot.match import LONGEST_WORD, word_similarity
 from tests.conftest import AUTH_TOKEN, SMS_URL
 from webhooks.openapi import DOCUMENT
 
@@ -160,3 +165,50 @@ def test_unknown_and_garbled_paths_get_404(client, path):
 def test_garbage_in_the_query_string_of_a_read_changes_nothing(client):
     response = client.get("/healthz?x=%FF%FE&y=" + "z" * 5000)
     assert response.status_code == 200
+
+
+LONG_WORD = "".join(random.Random(1).choices(string.ascii_lowercase, k=2000))
+
+
+@pytest.fixture
+def deletions_spy(monkeypatch):
+    """Fail at once if the typo lookup is asked for the deletions of a word no real word is."""
+    asked = []
+    real = index.deletions
+
+    def spy(word, depth):
+        assert len(word) <= LONGEST_WORD + 2, f"deletions of a {len(word)}-letter word"
+        asked.append(word)
+        return real(word, depth)
+
+    monkeypatch.setattr(index, "deletions", spy)
+    return asked
+
+
+def test_a_2000_letter_word_is_not_expanded_by_the_typo_lookup(deletions_spy):
+    lexicon = Lexicon(["help", "passport", "trafficking", "lawyer*", "x" * 2000])
+    assert lexicon.near(LONG_WORD) == set()
+    assert lexicon.near("x" * 2000) == {"x" * 2000}  # an exact match still counts
+    assert lexicon.near("pasport") == {"passport"}  # and a real word's typo is still forgiven
+
+
+def test_typos_are_forgiven_only_in_words_a_person_could_write():
+    word = "a" * LONGEST_WORD
+    assert word_similarity(word, word[:-1] + "b") > 0
+    longer = "a" * (LONGEST_WORD + 1)
+    assert word_similarity(longer, longer[:-1] + "b") == 0
+    assert word_similarity(longer, longer) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        LONG_WORD,
+        "\U0001f600" * 1600,
+        " ".join("abcdefghijklmnopqrstuvwxyz"[i % 26] for i in range(500)),
+    ],
+    ids=["2000 letters", "1600 emoji", "500 one-letter words"],
+)
+def test_hostile_messages_are_answered_without_expanding_long_words(deletions_spy, chat, sms, text):
+    assert "1-888-373-7888" in chat(text)["reply"]
+    assert any("1-888-373-7888" in message for message in sms(text[:1600]))
