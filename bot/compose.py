@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from bot import floor
 from bot.location import Place
 from bot.types import Knowledge, Service
 
 # Used only if staff remove the hotline or the Careline from the knowledge base: the
 # bot must still name them (safety rules 2 and 3).
 FALLBACK_NUMBERS = {
-    "hotline_call": "1-888-373-7888",
-    "hotline_text": "233733",
-    "careline": "1-800-842-2288",
+    "hotline_call": floor.HOTLINE_CALL,
+    "hotline_text": floor.HOTLINE_TEXT,
+    "careline": floor.CARELINE,
 }
-HOTLINE_ID = "nhth"
-CARELINE_ID = "dcf-careline"
-EMERGENCY_ID = "emergency-911"
+HOTLINE_ID = floor.HOTLINE_ID
+CARELINE_ID = floor.CARELINE_ID
+EMERGENCY_ID = floor.EMERGENCY_ID
 
 
 TOLL_FREE = {"800", "833", "844", "855", "866", "877", "888"}  # dialled with a leading 1
@@ -63,7 +64,10 @@ def service_line(service: Service) -> str:
 def render(kb: Knowledge, key: str, lang: str, program: str = "", **fields: str) -> str:
     """Fill a template with the knowledge base's numbers and the given fields."""
     values = {**numbers(kb), "program": program, **fields}
-    return kb.template(key, lang).format_map(_Blank(values))
+    try:
+        return kb.template(key, lang).format_map(_Blank(values))
+    except (ValueError, AttributeError, IndexError, KeyError, TypeError):
+        return ""  # a damaged template says nothing; the safety floor fills the reply in
 
 
 class _Blank(dict):

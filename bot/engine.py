@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot import compose
+from bot import compose, floor
 from bot.classify import GENERIC_TERMS, Reading, classify
 from bot.keywords import keyword
 from bot.language import switch_request
@@ -23,7 +23,8 @@ def expired(session: Session, now: float) -> bool:
 
 
 def _resources(kb: Knowledge, *ids: str) -> list[Service]:
-    return [s for s in (kb.service(i) for i in ids) if s is not None]
+    # The built-in entries stand in for any the knowledge base has lost (the safety floor).
+    return [s for s in (kb.service(i) or floor.service(i) for i in ids) if s is not None]
 
 
 def _safety_resources(kb: Knowledge, intent: str, minor: bool) -> list[Service]:
@@ -60,14 +61,19 @@ def _services_reply(
     return compose.services_text(kb, lang, chosen, place), chosen
 
 
+def _child(reading: Reading) -> bool:
+    """True when the reply should name the Careline: a minor, in a message about harm."""
+    return reading.minor and (
+        reading.intent in ("emergency", "get_help", "report_tip", "info") or reading.situation
+    )
+
+
 def _answer(
     kb: Knowledge, reading: Reading, session: Session, lang: str
 ) -> tuple[str, list[Service]]:
     """The reply text and the services it names, for a classified message."""
     intent = reading.intent
-    child = reading.minor and (
-        intent in ("emergency", "get_help", "report_tip", "info") or reading.situation
-    )
+    child = _child(reading)
     safety = _safety_resources(kb, intent, child)
     if intent in ("emergency", "get_help", "report_tip"):
         key = intent + ("_child" if child else "")
@@ -124,6 +130,15 @@ def respond(
         candidate = f"{reply.text}\n{line}"
         if channel != "sms" or fits(to_gsm7(candidate)):
             reply.text = candidate
+    if reply.rule != "more":  # a MORE page continues a reply that named the help
+        reply.text = floor.complete(
+            reply.text,
+            reply.lang,
+            reply.intent,
+            minor=reply.minor,
+            neutral=reply.rule == "help",
+            program=program,
+        )
     if channel == "sms" and reply.rule != "more":  # a MORE page is already cut to size
         more = compose.render(kb, "more_prompt", reply.lang)
         pages = paginate(to_gsm7(reply.text), to_gsm7(more))
@@ -147,7 +162,8 @@ def _reply(
         return Reply(compose.render(kb, "opt_in", lang, program), "opt_in", lang)
     if word == "help" and channel == "sms":
         hotline = _resources(kb, compose.HOTLINE_ID, compose.EMERGENCY_ID)
-        return Reply(compose.render(kb, "sms_help", lang, program), "get_help", lang, hotline)
+        text_ = compose.render(kb, "sms_help", lang, program)
+        return Reply(text_, "get_help", lang, hotline, rule="help")
     if word == "more":
         if session.more:
             page = session.more.pop(0)
@@ -182,4 +198,5 @@ def _reply(
         rule=reading.rule,
         score=reading.score,
         message=message,
+        minor=_child(reading),
     )

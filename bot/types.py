@@ -164,3 +164,4 @@ class Reply:
     rule: str = ""  # the rule or answer that decided the intent, for staff preview
     score: float = 0.0
     message: Message | None = None  # the message as read, when it was classified
+    minor: bool = False  # a minor is involved: the reply names the DCF Careline

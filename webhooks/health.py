@@ -1,4 +1,11 @@
-"""GET /healthz: is this worker ready to answer (database, schema, knowledge loaded)?"""
+"""GET /healthz: is this worker ready to answer (database, schema, knowledge loaded)?
+
+Three states: "ready" (200); "degraded" (200): the database answers but the knowledge
+base lacks services, rules or templates, so every reply comes from the safety floor
+(the hotline, 911, the Careline) and staff must restore it; "not ready" (503): the
+database cannot be read or its schema is old. A degraded worker still helps people, so
+a load balancer should keep sending it traffic; alert on "degraded" instead.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ NEEDED_TEMPLATES = ("fallback",)  # the reply every unknown message falls back t
 
 
 def readiness() -> tuple[dict, bool]:
-    """The checks /healthz reports, and whether all of them pass."""
+    """The checks /healthz reports, and whether the worker can answer at all."""
     report: dict[str, object] = {"read_only": read_only(current_app.config)}
     latest = max(number for number, _ in schema.MIGRATIONS)
     try:
@@ -30,6 +37,13 @@ def readiness() -> tuple[dict, bool]:
     except sqlite3.Error as exc:
         report.update(database="unreachable", problem=f"The database cannot be read: {exc}.")
         return report, False
+    except Exception as exc:  # noqa: BLE001 - damaged rows: the floor still answers
+        report["problem"] = (
+            f"The knowledge base cannot be read ({type(exc).__name__}); every reply comes "
+            "from the built-in safety floor."
+        )
+        report["degraded"] = True
+        return report, True
     report["knowledge"] = {
         "revision": kb.revision,
         "services": len(kb.services),
@@ -42,14 +56,18 @@ def readiness() -> tuple[dict, bool]:
     }
     missing = [key for key in NEEDED_TEMPLATES if key not in kb.templates]
     if not kb.services or not kb.rules or missing:
-        report["problem"] = "The knowledge base is not loaded (no services, rules or templates)."
-        return report, False
+        report["problem"] = (
+            "The knowledge base is not loaded (no services, rules or templates); every reply "
+            "comes from the built-in safety floor. Restore it from an export or run kb reload."
+        )
+        report["degraded"] = True
     return report, True
 
 
 @bp.get("/healthz")
 def healthz():
-    """200 with the checks when ready, 503 with the same checks when not."""
-    report, ready = readiness()
-    report["status"] = "ready" if ready else "not ready"
-    return jsonify(report), 200 if ready else 503
+    """200 when ready or degraded (answering from the floor), 503 when it cannot answer."""
+    report, answers = readiness()
+    degraded = bool(report.pop("degraded", False))
+    report["status"] = "not ready" if not answers else "degraded" if degraded else "ready"
+    return jsonify(report), 200 if answers else 503

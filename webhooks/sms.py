@@ -8,13 +8,12 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import compose
 from bot.keywords import keyword, literal
 from bot.sms import to_gsm7
 from knowledge import state
 from knowledge.db import get_db
 from webhooks import ratelimit
-from webhooks.conversation import knowledge, session_key, soft_write, turn
+from webhooks.conversation import say, session_key, soft_write, turn
 
 bp = Blueprint("sms", __name__)
 # Keywords a carrier requires to work at any time, so the rate limit never holds them back.
@@ -66,8 +65,7 @@ def incoming():
     body = request.form.get("Body", "")
     if not sender:
         # Not something Twilio sends; answer safely without storing anything.
-        kb = knowledge()
-        return twiml(to_gsm7(compose.render(kb, "fallback", "en")))
+        return twiml(to_gsm7(say("fallback")))
     db = get_db()
     key = session_key("sms", sender)
     now = time.time()
@@ -85,17 +83,16 @@ def incoming():
 def _answer(db, key: str, body: str, now: float) -> Response:
     """The TwiML for one new message from the sender stored under key."""
     word = keyword(body)
-    program = current_app.config["PROGRAM_NAME"]
     if word not in ALWAYS_ANSWERED:
         verdict = ratelimit.check(key)
         if verdict != ratelimit.ALLOW:
             if verdict == ratelimit.SILENT or state.opted_out(db, key):
                 return twiml("")
-            return twiml(to_gsm7(compose.render(knowledge(), "rate_limited", "en", program)))
+            return twiml(to_gsm7(say("rate_limited")))
     if word == "delete":
         state.forget_sender(db, key)
         lang = "es" if literal(body) == "borrar" else "en"
-        return twiml(to_gsm7(compose.render(knowledge(), "deleted", lang, program)))
+        return twiml(to_gsm7(say("deleted", lang, neutral=True)))
     if state.opted_out(db, key):
         if word != "opt_in":
             return twiml("")  # nothing is sent until START
@@ -103,8 +100,7 @@ def _answer(db, key: str, body: str, now: float) -> Response:
     elif word == "opt_out":
         state.set_opted_out(db, key, True, now)
     if not body.strip() and _media_count() > 0:
-        kb = knowledge()
-        return twiml(to_gsm7(compose.render(kb, "media_only", "en", program)))
+        return twiml(to_gsm7(say("media_only")))
     reply = turn("sms", key, body)
     return twiml(reply.text)
 
