@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -120,36 +121,39 @@ def read_only(config) -> bool:
     return str(config.get("READ_ONLY") or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def get_db() -> sqlite_utils.Database:
-    """This request's connection, opened on first use and closed at teardown."""
-    from flask import current_app, g
+def get_db() -> Database:
+    """This thread's connection to the app's database, opened on first use and kept open.
 
-    if "db" not in g:
-        _keep_open(current_app)
-        g.db = connect(current_app.config["DATABASE"], read_only(current_app.config))
-    return g.db
-
-
-def _keep_open(app) -> None:
-    """One idle connection per app and process, opened after any fork.
-
-    Closing the last connection to a WAL database checkpoints and syncs it; this one stays
-    open so closing a request's connection never does (SQLite's auto-checkpoint still runs).
+    One per worker thread, opened after any fork (a connection must never cross one), so
+    a message pays for no connect, PRAGMAs or schema read: only for its own statements.
     """
-    keepers = app.extensions.setdefault("db_keepers", {})
-    if os.getpid() not in keepers:
-        keepers[os.getpid()] = connect(app.config["DATABASE"], read_only=True)
+    from flask import current_app
+
+    return thread_connection(current_app)
 
 
-def close_db(_exc: BaseException | None = None) -> None:
-    """Close this request's connection, if one was opened."""
-    from flask import g
+def thread_connection(app) -> Database:
+    """The connection this thread and process keep for app (see get_db)."""
+    local = app.extensions.get("db_local")
+    if local is None:
+        local = app.extensions.setdefault("db_local", threading.local())
+    db = getattr(local, "db", None)
+    if db is None or local.pid != os.getpid():
+        db = connect(app.config["DATABASE"], read_only(app.config))
+        local.db, local.pid = db, os.getpid()
+    return db
 
-    conn = g.pop("db", None)
-    if conn is not None:
-        conn.conn.close()
+
+def end_request(_exc: BaseException | None = None) -> None:
+    """Roll back whatever a request left uncommitted, so no lock outlives it."""
+    from flask import current_app
+
+    local = current_app.extensions.get("db_local")
+    db = getattr(local, "db", None)
+    if db is not None and local.pid == os.getpid() and db.conn.in_transaction:
+        db.conn.rollback()
 
 
 def init_app(app) -> None:
-    """Register the per-request connection with the app."""
-    app.teardown_appcontext(close_db)
+    """Give the app its per-thread connections."""
+    app.teardown_appcontext(end_request)
