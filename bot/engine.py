@@ -126,9 +126,11 @@ def respond(
     first = session.turns == 0
     reply = _reply(text, session, kb, channel, lang_hint, program)
     if first and reply.intent not in ("opt_out", "opt_in"):
-        line = compose.render(kb, "safety_line", reply.lang)
+        # Only a text thread can be deleted; a web chat is cleared by closing its tab.
+        key = "safety_line" if channel == "sms" else "safety_line_chat"
+        line = compose.render(kb, key, reply.lang)
         candidate = f"{reply.text}\n{line}"
-        if channel != "sms" or fits(to_gsm7(candidate)):
+        if line and (channel != "sms" or fits(to_gsm7(candidate))):
             reply.text = candidate
     if reply.rule != "more":  # a MORE page continues a reply that named the help
         reply.text = floor.complete(

@@ -248,6 +248,37 @@ def _v9(db: sqlite_utils.Database) -> None:
         db["example"].insert_all(seed.example_rows())
 
 
+# The FAQ sentence a web chat cannot follow, and its channel-neutral replacement (as in
+# faq.yaml). Only the curated wording is replaced; an answer staff rewrote is left alone.
+_FAQ_SENTENCES = {
+    "answer_en": (
+        "If someone may check your phone, delete this thread after reading.",
+        "If someone may check your phone, delete these messages or close this chat after reading.",
+    ),
+    "answer_es": (
+        "Si alguien puede revisar su teléfono, borre esta conversación después de leerla.",
+        "Si alguien puede revisar su teléfono, borre estos mensajes o cierre este chat después "
+        "de leerlos.",
+    ),
+}
+
+
+def _v15(db: sqlite_utils.Database) -> None:
+    """Webchat wording: its own safety line (no thread to delete) and a channel-neutral FAQ."""
+    if not db["reply_template"].count:
+        return  # an empty knowledge base: the curated files are loaded whole after this
+    from knowledge import seed
+
+    if not db["reply_template"].count_where("key = ?", ["safety_line_chat"]):
+        rows = seed.template_rows(seed.read("templates"))
+        db["reply_template"].insert_all(r for r in rows if r["key"] == "safety_line_chat")
+    for column, (old, new) in _FAQ_SENTENCES.items():
+        db.execute(
+            f"UPDATE faq SET {column} = replace({column}, ?, ?) WHERE id = 'safety-phone'",
+            [old, new],
+        )
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _v1),
     (2, _v2),
@@ -255,6 +286,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (6, _v6),
     (8, _v8),
     (9, _v9),
+    (15, _v15),
 ]
 
 

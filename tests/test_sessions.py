@@ -9,7 +9,8 @@ from bot.types import Session
 from knowledge import db, queries
 
 PHONE_NUMBER = re.compile(r"\d{3}-\d{3}-\d{4}")
-SAFETY_LINE = "delete this thread"
+SAFETY_LINE = "delete this thread"  # over SMS
+CHAT_SAFETY_LINE = "close this tab"  # in webchat, which has no thread to delete
 T0 = 1_800_000_000.0
 MINUTE = 60.0
 
@@ -65,9 +66,9 @@ def test_an_expired_session_forgets_its_language(kb):
 
 def test_an_expired_session_gets_the_safety_line_again(kb):
     session = Session()
-    assert SAFETY_LINE in respond("I need help", session, kb, now=T0).text
-    assert SAFETY_LINE not in respond("I need help", session, kb, now=T0 + MINUTE).text
-    assert SAFETY_LINE in respond("I need help", session, kb, now=T0 + 45 * MINUTE).text
+    assert CHAT_SAFETY_LINE in respond("I need help", session, kb, now=T0).text
+    assert CHAT_SAFETY_LINE not in respond("I need help", session, kb, now=T0 + MINUTE).text
+    assert CHAT_SAFETY_LINE in respond("I need help", session, kb, now=T0 + 45 * MINUTE).text
 
 
 # --- through the chat API ------------------------------------------------------------------
@@ -118,9 +119,9 @@ def test_espanol_and_english_switch_the_language(chat):
 
 def test_only_the_first_reply_carries_the_safety_line(chat):
     first = chat("I need help", session_id="safety")
-    assert SAFETY_LINE in first["reply"]
+    assert CHAT_SAFETY_LINE in first["reply"]
     second = chat("I need help", session_id="safety")
-    assert SAFETY_LINE not in second["reply"]
+    assert CHAT_SAFETY_LINE not in second["reply"]
 
 
 def test_the_first_sms_reply_carries_the_safety_line(sms):

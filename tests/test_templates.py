@@ -16,7 +16,8 @@ LANGS = ("en", "es")
 FILLED = {"hotline_call", "hotline_text", "careline", "program", "services", "place"}
 PROGRAM = "Connecticut Resource Line"  # longer than the default, to be safe
 PLACE = "North Stonington"  # among the longest Connecticut town names
-NO_SAFETY_LINE = {"opt_out", "opt_in", "safety_line", "more_prompt"}  # never get it appended
+# Templates that never get the safety line appended.
+NO_SAFETY_LINE = {"opt_out", "opt_in", "safety_line", "safety_line_chat", "more_prompt"}
 
 
 @pytest.fixture(scope="module")
