@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import placeholders
 from bot.location import Place
 from bot.types import Knowledge, Service
 
@@ -63,14 +64,7 @@ def service_line(service: Service) -> str:
 def render(kb: Knowledge, key: str, lang: str, program: str = "", **fields: str) -> str:
     """Fill a template with the knowledge base's numbers and the given fields."""
     values = {**numbers(kb), "program": program, **fields}
-    return kb.template(key, lang).format_map(_Blank(values))
-
-
-class _Blank(dict):
-    """Leaves unknown placeholders empty instead of failing on a staff typo."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
+    return placeholders.fill(kb.template(key, lang), values)  # unknown ones left empty
 
 
 def services_text(kb: Knowledge, lang: str, services: list[Service], place: Place | None) -> str:
