@@ -90,6 +90,13 @@ SETTINGS = [
         "trained at start: the test suite's setting, where hundreds of edits would each "
         "retrain.",
     ),
+    Setting(
+        "STAFF_SESSION_HOURS",
+        "8",
+        "How long a staff sign-in lasts, in hours, counted from signing in (using the editor "
+        "does not extend it). Signing out, a password or role change, or removing the "
+        "account ends every session of that account at once.",
+    ),
     Setting("TESTING", "", "Set by tests."),
 ]
 
@@ -111,8 +118,21 @@ def weak_secrets(config: dict) -> list[str]:
     return weak
 
 
+def positive_number(config: dict, name: str) -> float:
+    """A setting that must be a number above zero; StartupError with a sentence otherwise."""
+    value = config.get(name)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = 0.0
+    if not number > 0 or number == float("inf"):
+        raise StartupError(f"Refusing to start: {name} must be a number above zero, not {value!r}.")
+    return number
+
+
 def check_startup(config: dict) -> None:
-    """Refuse to start outside development and testing without real secrets."""
+    """Refuse to start with a setting that cannot be read, or without real secrets in production."""
+    positive_number(config, "STAFF_SESSION_HOURS")
     if config.get("TESTING") or config.get("ENVIRONMENT") == "development":
         return
     weak = weak_secrets(config)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import floor
+from bot import floor, placeholders
 from bot.location import Place
 from bot.types import Knowledge, Service
 
@@ -65,16 +65,9 @@ def render(kb: Knowledge, key: str, lang: str, program: str = "", **fields: str)
     """Fill a template with the knowledge base's numbers and the given fields."""
     values = {**numbers(kb), "program": program, **fields}
     try:
-        return kb.template(key, lang).format_map(_Blank(values))
+        return placeholders.fill(kb.template(key, lang), values)  # unknown ones left empty
     except (ValueError, AttributeError, IndexError, KeyError, TypeError):
         return ""  # a damaged template says nothing; the safety floor fills the reply in
-
-
-class _Blank(dict):
-    """Leaves unknown placeholders empty instead of failing on a staff typo."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 def services_text(kb: Knowledge, lang: str, services: list[Service], place: Place | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 import sqlite_utils
@@ -248,6 +249,16 @@ def _v9(db: sqlite_utils.Database) -> None:
         db["example"].insert_all(seed.example_rows())
 
 
+def _v10(db: sqlite_utils.Database) -> None:
+    """A random session secret per staff account: a sign-in cookie is good only while it holds."""
+    db["staff_user"].add_column("session_secret", str)
+    for (user_id,) in db.execute("SELECT id FROM staff_user").fetchall():
+        db.execute(
+            "UPDATE staff_user SET session_secret = ? WHERE id = ?",
+            [secrets.token_urlsafe(32), user_id],
+        )
+
+
 # The FAQ sentence a web chat cannot follow, and its channel-neutral replacement (as in
 # faq.yaml). Only the curated wording is replaced; an answer staff rewrote is left alone.
 _FAQ_SENTENCES = {
@@ -286,6 +297,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (6, _v6),
     (8, _v8),
     (9, _v9),
+    (10, _v10),
     (15, _v15),
 ]
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -28,6 +30,8 @@ class User:
     id: int
     username: str
     role: str
+    # Random, replaced on sign-out, password or role change; a cookie must carry it.
+    session_secret: str = field(default="", repr=False, compare=False)
 
     def can(self, role: str) -> bool:
         """True when this user's role includes role's rights."""
@@ -62,7 +66,11 @@ def _check_password(password: str) -> str:
 
 
 def _user(row: dict) -> User:
-    return User(row["id"], row["username"], row["role"])
+    return User(row["id"], row["username"], row["role"], row.get("session_secret") or "")
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def create(db: sqlite_utils.Database, username: str, password: str, role: str) -> User:
@@ -78,6 +86,7 @@ def create(db: sqlite_utils.Database, username: str, password: str, role: str) -
         "role": role,
         "failed": 0,
         "locked_until": 0.0,
+        "session_secret": _new_secret(),
     }
     with db.atomic():
         row["id"] = db["staff_user"].insert(row).last_pk
@@ -95,6 +104,25 @@ def get(db: sqlite_utils.Database, user_id: int) -> User | None:
     """The user with this id, or None (deleted since they signed in)."""
     rows = list(db.query("SELECT * FROM staff_user WHERE id = ?", [user_id]))
     return _user(rows[0]) if rows else None
+
+
+def signed_in(db: sqlite_utils.Database, user_id: int, secret: str) -> User | None:
+    """The user a session belongs to, or None if the account is gone or the secret changed.
+
+    A deleted account's id may be given to a new account, which has its own secret.
+    """
+    user = get(db, user_id)
+    if user is None or not user.session_secret:
+        return None
+    if not hmac.compare_digest(user.session_secret.encode(), secret.encode()):
+        return None
+    return user
+
+
+def end_sessions(db: sqlite_utils.Database, user_id: int) -> None:
+    """Sign a user out everywhere: every cookie issued so far stops working."""
+    with db.atomic():
+        db["staff_user"].update(user_id, {"session_secret": _new_secret()})
 
 
 def all_users(db: sqlite_utils.Database) -> list[dict]:
@@ -139,7 +167,7 @@ def authenticate(
 
 
 def set_password(db: sqlite_utils.Database, user_id: int, password: str) -> None:
-    """Replace a user's password (and lift any lockout)."""
+    """Replace a user's password (lifting any lockout and ending every session)."""
     _check_password(password)
     with db.atomic():
         db["staff_user"].update(
@@ -148,17 +176,18 @@ def set_password(db: sqlite_utils.Database, user_id: int, password: str) -> None
                 "password_hash": generate_password_hash(password, method=HASH_METHOD),
                 "failed": 0,
                 "locked_until": 0.0,
+                "session_secret": _new_secret(),
             },
         )
 
 
 def set_role(db: sqlite_utils.Database, user_id: int, role: str) -> None:
-    """Change a user's role; the last admin cannot stop being one."""
+    """Change a user's role (ending their sessions); the last admin cannot stop being one."""
     _check_role(role)
     with db.atomic():
         if role != "admin" and _is_last_admin(db, user_id):
             raise UserError("This is the only admin; make someone else admin first.")
-        db["staff_user"].update(user_id, {"role": role})
+        db["staff_user"].update(user_id, {"role": role, "session_secret": _new_secret()})
 
 
 def unlock(db: sqlite_utils.Database, user_id: int) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+import settings
 from knowledge.editor import (  # noqa: F401 (each module adds its routes)
     auth,
     history,
@@ -15,11 +16,10 @@ from knowledge.editor import (  # noqa: F401 (each module adds its routes)
     records,
     transfer_views,
 )
-from knowledge.editor.auth import current_user, refuse
+from knowledge.editor.auth import FixedLifetimeSessions, current_user, refuse
 from knowledge.editor.blueprint import bp
 
 csrf = CSRFProtect()
-SIGNED_IN_FOR = timedelta(hours=8)
 
 
 def secure_cookies(app: Flask) -> bool:
@@ -62,8 +62,14 @@ def init_app(app: Flask, exempt: tuple[Blueprint, ...] = ()) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure_cookies(app),
-        PERMANENT_SESSION_LIFETIME=SIGNED_IN_FOR,
+        # A fixed lifetime from signing in: the cookie is not renewed by each request, and
+        # current_user checks the sign-in time itself (a copied cookie ages too).
+        PERMANENT_SESSION_LIFETIME=timedelta(
+            hours=settings.positive_number(app.config, "STAFF_SESSION_HOURS")
+        ),
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
+    app.session_interface = FixedLifetimeSessions()
     app.before_request(transfer_views.allow_large_uploads)  # before CSRF reads the body
     csrf.init_app(app)
     for blueprint in exempt:

@@ -12,9 +12,12 @@ Other blueprints (reports, ...) protect their views the same way:
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from flask import (
+    current_app,
     flash,
     g,
     redirect,
@@ -23,6 +26,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 
 from knowledge import users
 from knowledge.db import get_db
@@ -37,11 +41,52 @@ ROLE_RIGHTS = {
 
 
 def current_user() -> users.User | None:
-    """The signed-in member of staff for this request, read fresh from the database."""
+    """The signed-in member of staff for this request, read fresh from the database.
+
+    The session must name the account, carry its current session secret, and have been
+    signed in less than STAFF_SESSION_HOURS ago; otherwise it is emptied.
+    """
     if "user" not in g:
-        user_id = session.get("user_id")
-        g.user = users.get(get_db(), user_id) if isinstance(user_id, int) else None
+        g.user = _session_user()
+        if g.user is None and "user_id" in session:
+            session.clear()
     return g.user
+
+
+class FixedLifetimeSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, whose cookie expires a fixed time after signing in.
+
+    Flask would set the expiry from now each time it rewrites the cookie (a flash, a new
+    CSRF token), extending a session that is used; the server also checks the time itself.
+    """
+
+    def get_expiration_time(self, app, session) -> datetime | None:
+        since = session.get("signed_in_at")
+        if not isinstance(since, (int, float)):
+            return super().get_expiration_time(app, session)
+        return datetime.fromtimestamp(since, UTC) + app.permanent_session_lifetime
+
+
+def _session_user() -> users.User | None:
+    user_id, secret = session.get("user_id"), session.get("session_secret")
+    since = session.get("signed_in_at")
+    if not (isinstance(user_id, int) and isinstance(secret, str)):
+        return None
+    if not isinstance(since, (int, float)):
+        return None
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    if not 0 <= time.time() - since < lifetime:
+        return None
+    return users.signed_in(get_db(), user_id, secret)
+
+
+def _start_session(user: users.User) -> None:
+    """Bind this browser's session to the account as it is now."""
+    session.clear()  # a fresh session, so one set before signing in is not reused
+    session["user_id"] = user.id
+    session["session_secret"] = user.session_secret
+    session["signed_in_at"] = time.time()
+    session.permanent = True
 
 
 def refuse(sentence: str, status: int = 403, title: str = "Not allowed"):
@@ -94,9 +139,7 @@ def login():
     if form.validate_on_submit():
         outcome = users.authenticate(get_db(), form.username.data, form.password.data)
         if outcome.user is not None:
-            session.clear()  # a fresh session, so one set before signing in is not reused
-            session["user_id"] = outcome.user.id
-            session.permanent = True
+            _start_session(outcome.user)
             return redirect(_safe_next(request.args.get("next")))
         problem, status = outcome.problem, 401
     elif request.method == "POST":
@@ -106,7 +149,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (a POST, so another site cannot sign staff out with a link)."""
+    """Sign out everywhere (a POST, so another site cannot sign staff out with a link)."""
+    user = current_user()
+    if user is not None:
+        users.end_sessions(get_db(), user.id)  # copies of this cookie stop working too
     session.clear()
     flash("You are signed out.")
     return redirect(url_for("editor.login"))
@@ -124,6 +170,8 @@ def account():
         except users.UserError as exc:
             problem = str(exc)
         else:
+            # Every other session ends; this one carries on (its lifetime unchanged).
+            session["session_secret"] = users.get(get_db(), current_user().id).session_secret
             flash("Your password is changed.")
             return redirect(url_for("editor.home"))
     status = 400 if request.method == "POST" else 200

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import string
 from urllib.parse import urlsplit
 
 import phonenumbers
 
 from bot import compose
+from bot import placeholders as bot_placeholders
 from bot.sms import MAX_SEGMENTS, is_gsm7, segments, to_gsm7
 from bot.types import Knowledge
 from knowledge import partners
@@ -16,7 +16,7 @@ from knowledge import partners
 REGION = "US"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 # Placeholders the bot fills in (see knowledge/data/README.md), with stand-ins for measuring.
-PLACEHOLDERS = ("hotline_call", "hotline_text", "careline", "program", "services", "place")
+PLACEHOLDERS = bot_placeholders.KNOWN
 SAMPLE_PLACE = "New Haven"
 
 
@@ -105,32 +105,17 @@ def slug(text: str) -> str:
 
 
 def placeholders(text: str) -> list[str]:
-    """The {placeholders} a template uses; CheckError if braces are unmatched or unknown."""
+    """The {placeholders} a template uses; CheckError if one is unmatched, unknown or has a spec."""
     try:
-        names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
-    except ValueError as exc:
-        raise CheckError(
-            "A { or } is unmatched. Placeholders look like {hotline_call}; "
-            f"the bot knows {', '.join('{' + p + '}' for p in PLACEHOLDERS)}."
-        ) from exc
-    unknown = [n for n in names if n not in PLACEHOLDERS]
-    if unknown:
-        raise CheckError(
-            f"{{{unknown[0]}}} is not a placeholder the bot fills in; it knows "
-            f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)}."
-        )
-    return names
+        return bot_placeholders.check(text, PLACEHOLDERS)
+    except bot_placeholders.PlaceholderError as exc:
+        raise CheckError(str(exc)) from exc
 
 
 def _sample_services(kb: Knowledge) -> str:
     """Two service lines, as a stand-in for {services} when measuring a template."""
     listed = [s for s in kb.services if s.kind in ("directory", "program") and s.phones]
     return "\n".join(compose.service_line(s) for s in listed[:2])
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 def as_sent(text: str, kb: Knowledge, lang: str, kind: str, program: str) -> str:
@@ -141,7 +126,7 @@ def as_sent(text: str, kb: Knowledge, lang: str, kind: str, program: str) -> str
         "services": _sample_services(kb),
         "place": SAMPLE_PLACE,
     }
-    filled = text.format_map(_Blank(values)) if kind == "template" else text
+    filled = bot_placeholders.fill(text, values) if kind == "template" else text
     if kind == "answer":
         filled += "\n" + compose.render(kb, "info_footer", lang, program)
     return filled
