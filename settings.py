@@ -90,6 +90,31 @@ SETTINGS = [
         "trained at start: the test suite's setting, where hundreds of edits would each "
         "retrain.",
     ),
+    Setting(
+        "HSDS_API",
+        "",
+        "Set to 1 to serve the directory read-only as the Open Referral HSDS 3.0 API under "
+        "/hsds (for 211s and coalitions). Empty: /hsds answers 404.",
+    ),
+    Setting(
+        "HSDS_RATE_LIMIT",
+        "60/minute",
+        "Most /hsds requests one client address may make (Flask-Limiter notation); more get "
+        "a 429. Behind a proxy every client shares the proxy's address.",
+    ),
+    Setting(
+        "HSDS_CORS_ORIGINS",
+        "",
+        "Websites (comma-separated origins such as https://211.example.org, or *) whose "
+        "pages may read /hsds from the browser. Empty: no cross-origin reading.",
+    ),
+    Setting("HSDS_PER_PAGE", "20", "Items in one /hsds page when per_page is not given."),
+    Setting(
+        "HSDS_MAX_PER_PAGE",
+        "100",
+        "Most items one /hsds page holds, whatever per_page asks, so no request builds the "
+        "whole directory at once.",
+    ),
     Setting("TESTING", "", "Set by tests."),
 ]
 

@@ -138,18 +138,20 @@ def _by_id(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: r["id"])
 
 
-def _with_record(table: str, row: dict, hsds: dict) -> dict:
-    return {**hsds, "attributes": [record_attribute(table, row)]}
+def _with_record(table: str, row: dict, hsds: dict, records: bool = True) -> dict:
+    return {**hsds, "attributes": [record_attribute(table, row)] if records else []}
 
 
-def _nested_location(row: dict, addresses: list[dict]) -> dict:
-    out = _with_record("location", row, hsds_rows.location(row))
-    out["addresses"] = _by_id([_with_record("address", a, hsds_rows.address(a)) for a in addresses])
+def _nested_location(row: dict, addresses: list[dict], records: bool) -> dict:
+    out = _with_record("location", row, hsds_rows.location(row), records)
+    out["addresses"] = _by_id(
+        [_with_record("address", a, hsds_rows.address(a), records) for a in addresses]
+    )
     return out
 
 
-def nest(rows: dict[str, list[dict]]) -> list[dict]:
-    """Service objects, fully nested, from directory_rows."""
+def nest(rows: dict[str, list[dict]], records: bool = True) -> list[dict]:
+    """Service objects, fully nested, from directory_rows (with our records, or without)."""
     by: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for table in ("phone", "schedule", "service_area", "language", "service_at_location"):
         for row in rows[table]:
@@ -164,10 +166,12 @@ def nest(rows: dict[str, list[dict]]) -> list[dict]:
     out = []
     for row in rows["service"]:
         sid = row["id"]
-        service = _with_record("service", row, hsds_rows.service(row))
+        service = _with_record("service", row, hsds_rows.service(row), records)
         org = orgs.get(row["organization_id"])
         if org is not None:
-            service["organization"] = _with_record("organization", org, hsds_rows.organization(org))
+            service["organization"] = _with_record(
+                "organization", org, hsds_rows.organization(org), records
+            )
         for table, key in (
             ("phone", "phones"),
             ("schedule", "schedules"),
@@ -175,13 +179,19 @@ def nest(rows: dict[str, list[dict]]) -> list[dict]:
             ("language", "languages"),
         ):
             maker = hsds_rows.BY_TABLE[table]
-            service[key] = _by_id([_with_record(table, r, maker(r)) for r in by[table][sid]])
+            service[key] = _by_id(
+                [_with_record(table, r, maker(r), records) for r in by[table][sid]]
+            )
         places = []
         for sal in by["service_at_location"][sid]:
-            place = _with_record("service_at_location", sal, hsds_rows.service_at_location(sal))
+            place = _with_record(
+                "service_at_location", sal, hsds_rows.service_at_location(sal), records
+            )
             location = locations.get(sal["location_id"])
             if location is not None:
-                place["location"] = _nested_location(location, by["address"][location["id"]])
+                place["location"] = _nested_location(
+                    location, by["address"][location["id"]], records
+                )
             places.append(place)
         service["service_at_locations"] = _by_id(places)
         for link in by["attribute"][sid]:
