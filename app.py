@@ -8,7 +8,7 @@ from flask import Flask
 
 import settings
 from knowledge import cli, db, editor, queries, reports_page, retention, users_cli
-from webhooks import chat, errors, health, logs, openapi, page, ratelimit, sms, widget
+from webhooks import chat, errors, health, hsds, logs, openapi, page, ratelimit, sms, widget
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(widget.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
+    hsds.init_app(app)  # /hsds, the HSDS 3.0 read API (answers only when HSDS_API=1)
     editor.init_app(app, exempt=(chat.bp, sms.bp))  # /admin; CSRF on every browser form
     app.register_blueprint(reports_page.bp)
     cli.init_app(app)

@@ -97,6 +97,31 @@ SETTINGS = [
         "does not extend it). Signing out, a password or role change, or removing the "
         "account ends every session of that account at once.",
     ),
+    Setting(
+        "HSDS_API",
+        "",
+        "Set to 1 to serve the directory read-only as the Open Referral HSDS 3.0 API under "
+        "/hsds (for 211s and coalitions). Empty: /hsds answers 404.",
+    ),
+    Setting(
+        "HSDS_RATE_LIMIT",
+        "60/minute",
+        "Most /hsds requests one client address may make (Flask-Limiter notation); more get "
+        "a 429. Behind a proxy every client shares the proxy's address.",
+    ),
+    Setting(
+        "HSDS_CORS_ORIGINS",
+        "",
+        "Websites (comma-separated origins such as https://211.example.org, or *) whose "
+        "pages may read /hsds from the browser. Empty: no cross-origin reading.",
+    ),
+    Setting("HSDS_PER_PAGE", "20", "Items in one /hsds page when per_page is not given."),
+    Setting(
+        "HSDS_MAX_PER_PAGE",
+        "100",
+        "Most items one /hsds page holds, whatever per_page asks, so no request builds the "
+        "whole directory at once.",
+    ),
     Setting("TESTING", "", "Set by tests."),
 ]
 

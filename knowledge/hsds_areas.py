@@ -116,7 +116,8 @@ def attribute_rows(conv: Converter) -> None:
                 "taxonomy_term_id": found["id"],
             },
         )
-        categories[service] |= conv.mapping.bot_terms(found["code"], found["name"])
+        if not conv.records:  # our own export lists its categories itself
+            categories[service] |= conv.mapping.bot_terms(found["code"], found["name"])
     for service, ids in categories.items():
         for term in sorted(ids & conv.known_terms):
             conv.used_terms.add(term)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import phonenumbers
 import zipcodes
 
 MARKER = re.compile(r"#{3}[A-Z]{2,}#{3}")  # 211 export markers such as ###MON###
 OPTION = re.compile(r"\s*(?:x|ext\.?|extension)\s*(?:opt(?:ion)?\s*)?(\w+)\s*$", re.I)
+# Characters a URI may hold as they are (RFC 3986 reserved and unreserved, and "%").
+URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", re.I)
 
 
@@ -40,7 +42,11 @@ def phone(raw: object, region: str = "US") -> tuple[str, str]:
 
 
 def url(raw: object) -> str:
-    """An http(s) URL, with http:// added to a bare host ("www.example.org"); or FieldError."""
+    """An http(s) URL, with http:// added to a bare host ("www.example.org"); or FieldError.
+
+    Characters a URI cannot hold as they are ("{" in "?SEC={D4C9...}") are percent-encoded,
+    so the address is a valid URI for HSDS and for any browser.
+    """
     text = str(raw or "").strip()
     if not text:
         return ""
@@ -50,7 +56,7 @@ def url(raw: object) -> str:
     host = parts.hostname or ""
     if parts.scheme.lower() not in ("http", "https") or not HOST.match(host) or " " in text:
         raise FieldError("bad value", f"{raw!r} is not a web address")
-    return text
+    return quote(text, safe=URI_SAFE)
 
 
 def text(raw: object) -> str:

@@ -21,6 +21,12 @@ def phone_rows(conv: Converter) -> None:
         service = conv.service_for("phone", where, row)
         if service is None:
             continue
+        if conv.record(rid):  # our own export: the number as we stored it (short codes too)
+            fields = {"number": "", "type": "", "description": ""}
+            conv.emit(
+                "phone", rid, {"id": conv.key(rid), "service_id": conv.key(service), **fields}
+            )
+            continue
         try:
             number, option = clean.phone(row.get("number"))
         except clean.FieldError as exc:
@@ -47,9 +53,17 @@ def phone_rows(conv: Converter) -> None:
 def schedule_rows(conv: Converter) -> None:
     """One opening-hours text per service, from every schedule row it has."""
     hours: dict[str, list[str]] = defaultdict(list)
-    for _rid, where, row in conv.rows("schedule", need_id=False):
+    for rid, where, row in conv.rows("schedule", need_id=False):
         service = conv.service_for("schedule", where, row)
         if service is None:
+            continue
+        if conv.record(rid):  # our own export: one schedule row per service, kept as it is
+            text = clean.text(row.get("description"))
+            conv.emit(
+                "schedule",
+                rid,
+                {"id": conv.key(rid), "service_id": conv.key(service), "description": text},
+            )
             continue
         text = clean.text(row.get("description"))
         if not text and row.get("opens_at"):
@@ -68,9 +82,14 @@ def schedule_rows(conv: Converter) -> None:
 def language_rows(conv: Converter) -> None:
     """ISO 639-1 codes per service, from codes or language names."""
     spoken: dict[str, set[str]] = defaultdict(set)
-    for _rid, where, row in conv.rows("language", need_id=False):
+    for rid, where, row in conv.rows("language", need_id=False):
         service = conv.service_for("language", where, row)
         if service is None:
+            continue
+        if conv.record(rid):  # our own export: the code and id as we stored them
+            conv.emit(
+                "language", rid, {"id": conv.key(rid), "service_id": conv.key(service), "code": ""}
+            )
             continue
         if not str(row.get("name") or row.get("code") or "").strip():
             conv.report.reject("language", where, MISSING, "language is empty")

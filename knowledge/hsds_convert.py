@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from knowledge import hsds_clean as clean
 from knowledge.hsds_areas import area_rows, attribute_rows
 from knowledge.hsds_contact import language_rows, phone_rows, schedule_rows
+from knowledge.hsds_ids import CATEGORIES
 from knowledge.hsds_mapping import Mapping
-from knowledge.hsds_read import Tables
+from knowledge.hsds_read import Tables, take_records
 from knowledge.import_report import DANGLING, DUPLICATE, MISSING, ImportReport
 
 ORDER = (
@@ -42,10 +43,19 @@ class Converter:
         self.service_of_sal: dict[str, str] = {}
         self.known_terms: set[str] = set()  # the bot's category ids imported rows may link to
         self.used_terms: set[str] = set()  # those the import links to
+        self.existing_terms: set[str] = set()  # the bot's categories already in the database
+        self.category_rows: dict[str, dict] = {}  # curated categories, by slug, with words
+        # Our own export's records: raw id -> the row's slug and fields HSDS cannot hold.
+        self.records = take_records(tables)
+
+    def record(self, raw: object) -> dict | None:
+        """Our record of the row with this raw id, when the file is our own export."""
+        return self.records.get(str(raw).strip().lower())
 
     def key(self, raw: object) -> str:
-        """The id a raw HSDS id gets here, unique across sources."""
-        return f"{self.slug}/{raw}"
+        """The id a raw HSDS id gets here: its slug from our record, or one unique to the source."""
+        found = self.record(raw)
+        return found["id"] if found else f"{self.slug}/{raw}"
 
     def rows(self, table: str, need_id: bool = True) -> Iterator[tuple[str, str, dict]]:
         """(raw id, where to point in a report, row) for rows with a usable, unique id."""
@@ -75,6 +85,9 @@ class Converter:
         return None
 
     def emit(self, table: str, rid: str, row: dict) -> None:
+        found = self.record(rid) if rid else None
+        if found:  # the fields our own export carried back
+            row.update({k: v for k, v in found.items() if k in row and k != "id"})
         self.kept[table][rid] = row
         self.out[table].append(row)
         self.report.imported[table] += 1
@@ -100,6 +113,9 @@ class Converter:
             if not str(row.get("name") or "").strip():
                 self.report.reject("taxonomy_term", where, MISSING, "name is empty")
                 continue
+            if str(row.get("vocabulary") or "").strip() == CATEGORIES:
+                self._category(rid, row)
+                continue
             parent = str(row.get("parent_id") or "").strip()
             self.emit(
                 "taxonomy_term",
@@ -116,6 +132,25 @@ class Converter:
                     **self.curated(),
                 },
             )
+
+    def _category(self, rid: str, row: dict) -> None:
+        """One of the bot's own categories, from our own export: known again by its slug.
+
+        Its words are bot content, not HSDS: they come from the curated files when the
+        database does not have the category already.
+        """
+        slug = str(row.get("code") or "").strip()
+        if not slug:
+            self.report.reject("taxonomy_term", rid, MISSING, "code is empty")
+            return
+        if slug in self.existing_terms:
+            self.kept["taxonomy_term"][rid] = {"id": slug, "code": slug, "name": row["name"]}
+            return
+        blank = {"name": clean.text(row["name"]), "name_es": "", "words_en": "[]", "words_es": "[]"}
+        found = self.category_rows.get(slug) or {**blank, **self.curated()}
+        columns = {"code": None, "vocabulary": None, "parent_id": None}
+        self.emit("taxonomy_term", rid, {**columns, **found, "id": slug})
+        self.existing_terms.add(slug)
 
     def _organization(self) -> None:
         for rid, where, row in self.rows("organization"):
@@ -229,6 +264,9 @@ class Converter:
                     "country": country,
                 },
             )
+        for rid in self.kept["location"]:  # partial addresses our export kept in the record
+            for address in (self.record(rid) or {}).get("addresses") or []:
+                self.emit("address", "", {**address, "location_id": self.key(rid)})
 
     def _service_at_location(self) -> None:
         for rid, where, row in self.rows("service_at_location"):

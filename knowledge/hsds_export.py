@@ -12,6 +12,9 @@ from typing import BinaryIO
 
 import sqlite_utils
 
+from knowledge import hsds_rows
+from knowledge.hsds_ids import RECORD_FIELDS, RECORDS, record_attribute, record_term
+
 # 3.0 tabular files: (file name, table here, columns written).
 TABULAR = (
     ("organizations.csv", "organization", ("id", "name", "description", "website")),
@@ -42,128 +45,190 @@ TABULAR = (
     ("service_at_location.csv", "service_at_location", ("id", "service_id", "location_id")),
     ("phones.csv", "phone", ("id", "service_id", "number", "type", "description")),
     ("schedules.csv", "schedule", ("id", "service_id", "description")),
-    (
-        "service_areas.csv",
-        "service_area",
-        ("id", "service_id", "name", "description", "extent", "extent_type"),
-    ),
+    ("service_areas.csv", "service_area", ("id", "service_id", "name", "description")),
     ("languages.csv", "language", ("id", "service_id", "name", "code")),
-    ("taxonomy_terms.csv", "taxonomy_term", ("id", "code", "name", "parent_id", "taxonomy")),
-    ("attributes.csv", "attribute", ("id", "link_id", "link_type", "taxonomy_term_id")),
+    ("taxonomies.csv", "taxonomy", ("id", "name", "description")),
+    (
+        "taxonomy_terms.csv",
+        "taxonomy_term",
+        ("id", "code", "name", "description", "parent_id", "taxonomy", "taxonomy_id"),
+    ),
+    (
+        "attributes.csv",
+        "attribute",
+        ("id", "link_id", "link_type", "link_entity", "taxonomy_term_id", "value"),
+    ),
+)
+NUMBERS = {"latitude", "longitude"}
+URIS = {"url", "website"}
+
+# Internal rows for a set of services (:ids, a JSON list) or, with no set, for everything.
+SELECTED = {
+    "service": "id IN (SELECT value FROM json_each(:ids))",
+    "organization": "id IN (SELECT organization_id FROM service "
+    "WHERE id IN (SELECT value FROM json_each(:ids)))",
+    "service_at_location": "service_id IN (SELECT value FROM json_each(:ids))",
+    "location": "id IN (SELECT location_id FROM service_at_location "
+    "WHERE service_id IN (SELECT value FROM json_each(:ids)))",
+    "attribute": "link_id IN (SELECT value FROM json_each(:ids))",
+    "taxonomy_term": "id IN (SELECT taxonomy_term_id FROM attribute "
+    "WHERE link_id IN (SELECT value FROM json_each(:ids)))",
+}
+ADDRESS_REQUIRED = ("address_1", "city", "state_province", "postal_code", "country")
+PUBLIC_ADDRESS = (
+    "SELECT a.* FROM address a JOIN location l ON l.id = a.location_id "
+    "WHERE NOT coalesce(l.confidential, 0)"
 )
 
 
-def _rows(db: sqlite_utils.Database, table: str) -> list[dict]:
-    return list(db.query(f"SELECT * FROM [{table}] ORDER BY id"))
-
-
-def _public_addresses(db: sqlite_utils.Database) -> list[dict]:
-    """Addresses, without those of confidential locations (shelters stay unlisted)."""
-    return list(
-        db.query(
-            "SELECT a.* FROM address a JOIN location l ON l.id = a.location_id "
-            "WHERE NOT coalesce(l.confidential, 0) ORDER BY a.id"
-        )
-    )
-
-
-def _hsds(table: str, row: dict) -> dict:
-    """A row in 3.0's field names."""
-    out = {k: v for k, v in row.items() if k not in ("source", "last_verified")}
-    if table == "organization":
-        out["website"] = out.pop("url", "") or ""
-    elif table == "service":
-        out["assured_date"] = row.get("last_verified") or ""
-        out.pop("kind", None)
-        out.pop("description_es", None)
-    elif table == "location":
-        out.pop("confidential", None)
-    elif table == "address":
-        out["address_type"] = "physical"
-    elif table == "service_area":
-        extent = json.loads(row.get("extent") or "[]")
-        place = ", ".join(extent) or row.get("state") or row.get("scope") or ""
-        out = {
-            "id": row["id"],
-            "service_id": row["service_id"],
-            "name": row.get("name") or place,
-            "description": f"{row.get('scope') or 'national'}: {place}",
-            "extent": ", ".join(extent),
-            "extent_type": "",
-        }
-    elif table == "language":
-        out["name"] = out.get("code", "")
-    elif table == "taxonomy_term":
-        out = {
-            "id": row["id"],
-            "code": row.get("code") or row["id"],
-            "name": row["name"],
-            "parent_id": row.get("parent_id") or "",
-            "taxonomy": row.get("vocabulary") or "resource-line",
-        }
+def directory_rows(db: sqlite_utils.Database, service_ids: list[str] | None = None) -> dict:
+    """Internal rows per table (all, or those of some services), without confidential places."""
+    params = {"ids": json.dumps(service_ids or [])}
+    out: dict[str, list[dict]] = {}
+    for table in hsds_rows.BY_TABLE:
+        if table == "address":
+            continue
+        where = ""
+        if service_ids is not None:
+            where = " WHERE " + SELECTED.get(
+                table, "service_id IN (SELECT value FROM json_each(:ids))"
+            )
+        out[table] = list(db.query(f"SELECT * FROM [{table}]{where} ORDER BY id", params))
+    # HSDS requires a street, town, state, postal code and country: a partial address (a
+    # town only) is not exported as one, and travels in its location's record instead.
+    locations = {loc["id"]: loc for loc in out["location"]}
+    out["address"] = []
+    for loc in out["location"]:
+        loc["addresses"] = []
+    for row in db.query(PUBLIC_ADDRESS + " ORDER BY a.id"):
+        if row["location_id"] not in locations:
+            continue
+        if all(row.get(f) for f in ADDRESS_REQUIRED):
+            out["address"].append(row)
+        else:
+            kept = {f: row.get(f) for f in ("id", *ADDRESS_REQUIRED)}
+            locations[row["location_id"]]["addresses"].append(kept)
+    for loc in out["location"]:
+        if loc.get("confidential"):  # where a shelter is never leaves, not even in a record
+            loc["latitude"] = loc["longitude"] = None
     return out
+
+
+def _records(rows: dict[str, list[dict]]) -> list[dict]:
+    return [record_attribute(table, r) for table in RECORD_FIELDS for r in rows[table]]
 
 
 def tables(db: sqlite_utils.Database) -> dict[str, list[dict]]:
-    """The directory's rows by 3.0 tabular file name, in 3.0 field names."""
+    """The directory's rows by 3.0 tabular file name, in 3.0 field names, with our records."""
+    rows = directory_rows(db)
     out = {}
     for name, table, _columns in TABULAR:
-        rows = _public_addresses(db) if table == "address" else _rows(db, table)
-        out[name] = [_hsds(table, r) for r in rows]
+        if table == "taxonomy":
+            vocabularies = {t.get("vocabulary") or "" for t in rows["taxonomy_term"]}
+            out[name] = [hsds_rows.taxonomy(v) for v in sorted(vocabularies | {RECORDS})]
+        else:
+            out[name] = [hsds_rows.BY_TABLE[table](r) for r in rows[table]]
+    out["taxonomy_terms.csv"].append(record_term())
+    out["attributes.csv"].extend(_records(rows))
+    return {name: _by_id(found) for name, found in out.items()}
+
+
+def _by_id(rows: list[dict]) -> list[dict]:
+    """Rows in the order of their exported ids, which do not change with internal ids."""
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def _with_record(table: str, row: dict, hsds: dict, records: bool = True) -> dict:
+    return {**hsds, "attributes": [record_attribute(table, row)] if records else []}
+
+
+def _nested_location(row: dict, addresses: list[dict], records: bool) -> dict:
+    out = _with_record("location", row, hsds_rows.location(row), records)
+    out["addresses"] = _by_id(
+        [_with_record("address", a, hsds_rows.address(a), records) for a in addresses]
+    )
     return out
 
 
-def service_objects(db: sqlite_utils.Database) -> list[dict]:
-    """Every service as a 3.0 service object with its organisation, phones, places, terms."""
-    t = tables(db)
-    by = defaultdict(lambda: defaultdict(list))
-    for name, key in (
-        ("phones.csv", "service_id"),
-        ("schedules.csv", "service_id"),
-        ("service_areas.csv", "service_id"),
-        ("languages.csv", "service_id"),
-        ("service_at_location.csv", "service_id"),
-        ("attributes.csv", "link_id"),
-        ("addresses.csv", "location_id"),
-    ):
-        for row in t[name]:
-            by[name][row[key]].append(row)
-    orgs = {o["id"]: o for o in t["organizations.csv"]}
-    locations = {loc["id"]: loc for loc in t["locations.csv"]}
-    terms = {term["id"]: term for term in t["taxonomy_terms.csv"]}
+def nest(rows: dict[str, list[dict]], records: bool = True) -> list[dict]:
+    """Service objects, fully nested, from directory_rows (with our records, or without)."""
+    by: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for table in ("phone", "schedule", "service_area", "language", "service_at_location"):
+        for row in rows[table]:
+            by[table][row["service_id"]].append(row)
+    for row in rows["attribute"]:
+        by["attribute"][row["link_id"]].append(row)
+    for row in rows["address"]:
+        by["address"][row["location_id"]].append(row)
+    orgs = {o["id"]: o for o in rows["organization"]}
+    locations = {loc["id"]: loc for loc in rows["location"]}
+    terms = {t["id"]: t for t in rows["taxonomy_term"]}
     out = []
-    for service in t["services.csv"]:
-        sid = service["id"]
+    for row in rows["service"]:
+        sid = row["id"]
+        service = _with_record("service", row, hsds_rows.service(row), records)
+        org = orgs.get(row["organization_id"])
+        if org is not None:
+            service["organization"] = _with_record(
+                "organization", org, hsds_rows.organization(org), records
+            )
+        for table, key in (
+            ("phone", "phones"),
+            ("schedule", "schedules"),
+            ("service_area", "service_areas"),
+            ("language", "languages"),
+        ):
+            maker = hsds_rows.BY_TABLE[table]
+            service[key] = _by_id(
+                [_with_record(table, r, maker(r), records) for r in by[table][sid]]
+            )
         places = []
-        for sal in by["service_at_location.csv"][sid]:
-            location = dict(locations.get(sal["location_id"], {"id": sal["location_id"]}))
-            location["addresses"] = by["addresses.csv"][sal["location_id"]]
-            places.append({"id": sal["id"], "location": location})
-        out.append(
-            {
-                **service,
-                "organization": orgs.get(service["organization_id"]),
-                "phones": by["phones.csv"][sid],
-                "schedules": by["schedules.csv"][sid],
-                "service_areas": by["service_areas.csv"][sid],
-                "languages": by["languages.csv"][sid],
-                "service_at_locations": places,
-                "attributes": [
-                    {
-                        "id": a["id"],
-                        "link_type": a["link_type"],
-                        "taxonomy_term": terms.get(a["taxonomy_term_id"]),
-                    }
-                    for a in by["attributes.csv"][sid]
-                ],
-            }
-        )
-    return out
+        for sal in by["service_at_location"][sid]:
+            place = _with_record(
+                "service_at_location", sal, hsds_rows.service_at_location(sal), records
+            )
+            location = locations.get(sal["location_id"])
+            if location is not None:
+                place["location"] = _nested_location(
+                    location, by["address"][location["id"]], records
+                )
+            places.append(place)
+        service["service_at_locations"] = _by_id(places)
+        for link in by["attribute"][sid]:
+            attribute = hsds_rows.attribute(link)
+            term = terms.get(link["taxonomy_term_id"])
+            if term is not None:
+                attribute["taxonomy_term"] = hsds_rows.taxonomy_term(term)
+            service["attributes"].append(attribute)
+        service["attributes"] = _by_id(service["attributes"])
+        out.append(service)
+    return _by_id(out)
+
+
+def service_objects(db: sqlite_utils.Database, service_ids: list[str] | None = None) -> list[dict]:
+    """Every service (or those named) as a fully nested 3.0 service object."""
+    return nest(directory_rows(db, service_ids))
 
 
 def export_json(db: sqlite_utils.Database) -> str:
     """The directory as a JSON list of HSDS 3.0 service objects."""
     return json.dumps(service_objects(db), indent=2, ensure_ascii=False)
+
+
+def _field(column: str) -> dict:
+    field = {"name": column, "type": "number" if column in NUMBERS else "string"}
+    if column == "id" or column.endswith("_id"):
+        field["format"] = "uuid"
+    elif column in URIS:
+        field["format"] = "uri"
+    return field
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date, so the same directory always gives the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 def write_datapackage(db: sqlite_utils.Database, out: Path | BinaryIO) -> None:
@@ -173,16 +238,18 @@ def write_datapackage(db: sqlite_utils.Database, out: Path | BinaryIO) -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, _table, columns in TABULAR:
             buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+            writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
             writer.writeheader()
             writer.writerows(data[name])
-            archive.writestr(name, buffer.getvalue())
+            archive.writestr(_member(name), buffer.getvalue())
             resources.append(
                 {
                     "name": name.removesuffix(".csv"),
                     "path": name,
                     "format": "csv",
-                    "schema": {"fields": [{"name": c, "type": "string"} for c in columns]},
+                    "mediatype": "text/csv",
+                    "profile": "tabular-data-resource",
+                    "schema": {"fields": [_field(c) for c in columns], "primaryKey": "id"},
                 }
             )
         package = {
@@ -191,4 +258,4 @@ def write_datapackage(db: sqlite_utils.Database, out: Path | BinaryIO) -> None:
             "title": "Resource Line directory (Open Referral HSDS 3.0)",
             "resources": resources,
         }
-        archive.writestr("datapackage.json", json.dumps(package, indent=2))
+        archive.writestr(_member("datapackage.json"), json.dumps(package, indent=2))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from knowledge import hsds_mapping, hsds_read
+from knowledge import hsds_mapping, hsds_read, seed
 from knowledge.hsds_convert import ORDER, Converter
 from knowledge.import_report import ImportFailed, ImportReport
 from knowledge.seed import DIRECTORY_TABLES
@@ -41,17 +41,22 @@ def read(path: Path, fmt: str, notes: list[str]) -> tuple[hsds_read.Tables, str]
     return hsds_read.read_datapackage(path, notes)
 
 
-def delete_source(db: sqlite_utils.Database, source: str) -> None:
-    """Remove the rows an earlier import from this source left (in the caller's transaction)."""
+def delete_source(db: sqlite_utils.Database, source: str, terms: bool = True) -> None:
+    """Remove the rows an earlier import from this source left (in the caller's transaction).
+
+    terms=False keeps the source's taxonomy terms (and the links other services have to them).
+    """
     services = "SELECT id FROM service WHERE source = :s"
     locations = "SELECT id FROM location WHERE source = :s"
-    terms = "SELECT id FROM taxonomy_term WHERE source = :s"
+    of_terms = " OR taxonomy_term_id IN (SELECT id FROM taxonomy_term WHERE source = :s)"
     where = {
-        "attribute": f"link_id IN ({services}) OR taxonomy_term_id IN ({terms})",
+        "attribute": f"link_id IN ({services})" + (of_terms if terms else ""),
         "address": f"location_id IN ({locations})",
         "service_at_location": f"service_id IN ({services}) OR location_id IN ({locations})",
     }
     for table in DIRECTORY_TABLES:  # child tables first: no foreign key trips
+        if table == "taxonomy_term" and not terms:
+            continue
         condition = where.get(table) or (
             "source = :s" if "source" in db[table].columns_dict else f"service_id IN ({services})"
         )
@@ -78,6 +83,14 @@ def _new_term_rows(mapping: hsds_mapping.Mapping, wanted: set[str], today: str) 
         for t in mapping.new_terms
         if t["id"] in wanted
     ]
+
+
+def _category_rows(mapping: hsds_mapping.Mapping, today: str) -> dict[str, dict]:
+    """The curated categories with their words, by slug: the bot's own and the mapping's."""
+    rows = {r["id"]: r for r in seed.term_rows(seed.read("terms"))}
+    for row in _new_term_rows(mapping, {t["id"] for t in mapping.new_terms}, today):
+        rows.setdefault(row["id"], row)
+    return rows
 
 
 def import_hsds(
@@ -107,11 +120,18 @@ def import_hsds(
     conv = Converter(tables, report.source, report, mapping, today)
     existing = _bot_terms(db)
     conv.known_terms = existing | {t["id"] for t in mapping.new_terms}
+    conv.existing_terms = set(existing)
+    conv.category_rows = _category_rows(mapping, today)
     rows = conv.run()
-    added = _new_term_rows(mapping, conv.used_terms - existing, today)
+    emitted = {t["id"] for t in rows.get("taxonomy_term", [])}
+    added = _new_term_rows(mapping, conv.used_terms - existing - emitted, today)
+    # Our own export names the source of each row: it replaces those sources' rows.
+    carried = {r["source"] for r in conv.records.values() if r.get("source")} - {report.source}
     try:
         with db.atomic():
             delete_source(db, report.source)
+            for name in sorted(carried):
+                delete_source(db, name, terms=False)
             db["taxonomy_term"].insert_all(added)
             for table in ORDER:
                 if rows.get(table):

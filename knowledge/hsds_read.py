@@ -9,6 +9,8 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 
+from knowledge.hsds_ids import RECORD_TERM_ID, is_record, read_record
+
 # CSV file stems of HSDS 1.1, 2.x and 3.0, by the table they fill here.
 FILES = {
     "organizations": "organization",
@@ -24,6 +26,7 @@ FILES = {
     "service_areas": "service_area",
     "languages": "language",
     "taxonomy": "taxonomy_term",
+    "taxonomies": "taxonomy",
     "taxonomy_terms": "taxonomy_term",
     "services_taxonomy": "service_taxonomy",
     "attributes": "attribute",
@@ -136,6 +139,11 @@ class _Flattener:
         self.seen.add((table, key))
         table, row = canonical(table, row)
         self.tables[table].append(row)
+        for attribute in obj.get("attributes") or []:
+            if isinstance(attribute, dict) and is_record(attribute):
+                self.tables["attribute"].append(
+                    {**attribute, "link_id": key, "taxonomy_term_id": RECORD_TERM_ID}
+                )
         return key
 
     def organization(self, obj: dict) -> str:
@@ -162,6 +170,8 @@ class _Flattener:
         for sal in obj.get("service_at_locations") or []:
             self.service_at_location(sal, sid)
         for attribute in obj.get("attributes") or []:
+            if is_record(attribute):
+                continue  # added with the service itself
             term = attribute.get("taxonomy_term")
             term_id = self.add("taxonomy_term", term) if isinstance(term, dict) else None
             self.add(
@@ -233,3 +243,25 @@ def read_json(path: Path, notes: list[str]) -> Tables:
         if sum(len(r) for r in flat.tables.values()) == before:
             notes.append(f"{file.name} holds no services, organizations or locations")
     return flat.tables
+
+
+def take_records(tables: Tables) -> dict[str, dict]:
+    """Our own records (see hsds_ids), by the id of the row each describes, out of tables.
+
+    The record attributes and their term are removed: they are not categories.
+    """
+    records: dict[str, dict] = {}
+    kept = []
+    for row in tables.get("attribute", []):
+        if not is_record(row):
+            kept.append(row)
+            continue
+        found = read_record(row.get("value"))
+        if found is not None:
+            records[str(row.get("link_id") or "").strip().lower()] = found
+    if "attribute" in tables:
+        tables["attribute"] = kept
+    terms = tables.get("taxonomy_term", [])
+    tables["taxonomy_term"] = [t for t in terms if str(t.get("id")).lower() != RECORD_TERM_ID]
+    tables.pop("taxonomy", None)  # taxonomies are named on their terms as well
+    return records

@@ -11,6 +11,7 @@ from app import create_app
 from bot.location import find_place
 from knowledge import hsds_export, kb_io, schema, transfer
 from knowledge.db import connect
+from knowledge.hsds_ids import hsds_id
 from knowledge.import_report import ImportFailed
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "hsds"
@@ -227,11 +228,12 @@ def test_own_import_rejects_bad_rows_with_reasons(app, tmp_path):
 def test_hsds_json_export_nests_organization_phones_locations_and_terms(app):
     db = connect(app.config["DATABASE"])
     services = json.loads(transfer.export_bytes(db, "hsds-json")[0])
-    legal = next(s for s in services if s["id"] == "ct-legal-services")
+    legal = next(s for s in services if s["id"] == hsds_id("service", "ct-legal-services"))
     assert legal["organization"]["name"] == "Connecticut Legal Services, Inc."
     assert legal["phones"][0]["number"].startswith("+1")
-    assert legal["service_at_locations"][0]["location"]["addresses"]
-    assert {a["taxonomy_term"]["id"] for a in legal["attributes"]} >= {"legal"}
+    assert legal["service_at_locations"][0]["location"]["location_type"] == "physical"
+    codes = {a["taxonomy_term"]["code"] for a in legal["attributes"] if "taxonomy_term" in a}
+    assert codes >= {"legal"}
 
 
 def test_hsds_datapackage_export_imports_back_under_a_new_source(app, tmp_path):
