@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev lint score bench clean
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+
+.PHONY: run test test-quick setup setup-dev lint score bench bench-publish clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,21 +24,29 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 
 setup: $(VENV)/.runtime
 
-setup-dev: $(VENV)/.dev /usr/bin/chromium
+setup-dev: $(VENV)/.dev $(CHROMIUM)
 
-# Browser tests drive Debian's Chromium (never a downloaded browser).
+# Browser tests drive Debian's Chromium (never a downloaded browser): installed with
+# apt-get, as root or through sudo. Without root, install it some other way and pass
+# CHROMIUM=/path/to/chromium, or run `make test-quick`.
 /usr/bin/chromium:
 	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
 
+# .flaskenv makes `flask` commands in this checkout ENVIRONMENT=development.
 run: setup
-	ENVIRONMENT=development $(BIN)/flask --app app kb init
-	ENVIRONMENT=development $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+	$(BIN)/flask --app app kb init
+	TRAIN_AT_START=1 $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 test: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n auto
+
+# The quick tests alone: no browser, no retraining, no README commands; needs no Chromium.
+test-quick: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n auto -m "not slow" --ignore=tests/browser
 
 lint: setup-dev
 	$(BIN)/ruff check .
@@ -45,13 +56,17 @@ lint: setup-dev
 score: setup-dev
 	for set in ../shared/eval/dev.jsonl ../shared/eval/dev2.jsonl tests/data/heldout.jsonl; do \
 		echo "== $$set"; \
-		$(BIN)/python ../shared/eval/score.py --set $$set --show-failures 2>/dev/null \
-			| grep -v '^{"duration_ms"'; \
+		LOG_LEVEL=WARNING $(BIN)/python ../shared/eval/score.py --set $$set --show-failures; \
 	done
 
-# Benchmarks: prints the tables and writes bench/results.md.
+# Benchmarks: prints the tables and writes bench/out/results.md (ignored by git).
 bench: setup-dev
-	$(BIN)/python -m bench.run
+	LOG_LEVEL=WARNING $(BIN)/python -m bench.run
+
+# Publishes the last `make bench`: bench/results.md and the README's Performance section.
+bench-publish:
+	cp bench/out/results.md bench/results.md
+	$(BIN)/python -m bench.readme
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/artefacts
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/artefacts bench/out

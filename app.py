@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask
@@ -33,6 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
             warm.conn.close()
     db.init_app(app)
     logs.init_app(app)
+    for warning in health.configuration_warnings(app.config):
+        logs.event("startup_warning", level=logging.WARNING, problem=warning)
     errors.init_app(app)
     ratelimit.init_app(app)
     app.register_blueprint(chat.bp)
@@ -50,12 +53,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _cli_config() -> dict:
+    """Under `flask` commands, train the learned reading in the background unless asked.
+
+    kb, users and retention never read a message, so they should not wait for a model;
+    gunicorn (which never sets FLASK_RUN_FROM_CLI) and `make run` train before serving.
+    """
+    if os.environ.get("FLASK_RUN_FROM_CLI") and "TRAIN_AT_START" not in os.environ:
+        return {"TRAIN_AT_START": ""}
+    return {}
+
+
 def __getattr__(name: str) -> Flask:
     """The module-level `app`, built on first use so importing this module has no side effects."""
     if name != "app":
         raise AttributeError(name)
     try:
-        built = create_app()
+        built = create_app(_cli_config())
     except db.DatabaseError as exc:
         # flask run, flask kb ... and gunicorn print this one sentence instead of a traceback.
         raise SystemExit(f"Cannot start: {exc}") from None

@@ -50,7 +50,8 @@ SETTINGS = [
         "ENVIRONMENT",
         "production",
         "production (the default) refuses to start without real SECRET_KEY and PHONE_HASH_KEY "
-        "values; development (set by `make run`) allows the built-in development values.",
+        "values; development allows the built-in development values. The checkout's "
+        ".flaskenv sets development for `flask` commands run in it (gunicorn never reads it).",
     ),
     Setting(
         "SMS_RATE_LIMIT",
@@ -80,7 +81,9 @@ SETTINGS = [
         "1",
         "Train the learned reading from the knowledge base's examples before serving, so the "
         "first message is read by both layers (a few seconds; trained once per content in a "
-        "process). Empty: train in the background, and answer with the rules until it is done.",
+        "process). Empty: train in the background, and answer with the rules until it is done. "
+        "`flask` commands (kb, users, retention) leave it empty unless it is set in the "
+        "environment: they never read a message; `make run` sets it.",
     ),
     Setting(
         "RETRAIN_ON_CHANGE",
@@ -121,6 +124,12 @@ SETTINGS = [
         "100",
         "Most items one /hsds page holds, whatever per_page asks, so no request builds the "
         "whole directory at once.",
+    ),
+    Setting(
+        "LOG_LEVEL",
+        "INFO",
+        "INFO logs one JSON line per request on standard error; WARNING keeps only warnings "
+        "and errors (what `make score` and `make bench` use, so their figures stay readable).",
     ),
     Setting("TESTING", "", "Set by tests."),
 ]

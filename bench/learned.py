@@ -195,9 +195,9 @@ def measure_training(size: int = 5000, repeat: int = 3) -> list[dict]:
             "examples": len(examples),
             "rule readings s (first training only)": f"{rule_seconds:.1f}",
             "training s": f"{train_seconds:.1f}",
-            "classify p50 / p99 ms": f"{statistics.median(quiet):.2f} / "
+            "classify wall-clock p50 / p99 ms": f"{statistics.median(quiet):.2f} / "
             f"{percentile(quiet, 0.99):.2f}",
-            "classify p50 / p99 ms while retraining": f"{statistics.median(busy):.2f} / "
+            "classify wall-clock p50 / p99 ms while retraining": f"{statistics.median(busy):.2f} / "
             f"{percentile(busy, 0.99):.2f}",
             "model weights MB": f"{weights / 2**20:.1f}",
             **worker_memory(),

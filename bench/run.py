@@ -1,7 +1,9 @@
-"""Run the benchmarks, print their tables and write them to bench/results.md.
+"""Run the benchmarks, print their tables and write them to bench/out/results.md.
 
 `python -m bench.run` runs everything (make bench); `--only matching` (or another key) reruns
-one section and keeps the others' last results.
+one section and keeps the others' last results. bench/out/ is ignored by git: `make
+bench-publish` copies the file to the tracked bench/results.md and rewrites the README's
+Performance section from it (bench/readme.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from bench.hostile import hostile_rows
 from bench.learned import measure_intents, measure_learned, measure_training
 from bench.matching import measure_matching
 
-RESULTS = Path(__file__).with_name("results.md")
+RESULTS = Path(__file__).with_name("out") / "results.md"
 
 
 @dataclass
@@ -156,12 +158,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the tables")
     args = parser.parse_args(argv)
     everything = sections(args)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     kept = earlier(args.out) if args.only else {}  # sections not rerun keep their last results
-    header = f"# Benchmark results\n\n{datetime.date.today()}, {machine()}.\n"
+    header = (
+        "# Benchmark results\n\nWritten by `make bench` (bench/run.py); each section says when "
+        "and where it was measured. Wall-clock times include waiting for a shared CPU; CPU "
+        "times count only the work.\n"
+    )
     print(header)
     for section in everything:
         if not args.only or section.key in args.only:
-            text = f"## {section.title}\n\n{section.about}\n\n{table(section.measure())}\n"
+            rows = table(section.measure())
+            measured = f"Measured {datetime.date.today()}, {machine()}."
+            text = f"## {section.title}\n\n{measured} {section.about}\n\n{rows}\n"
             print(text, flush=True)
             kept[section.title] = text
     parts = [header, *(kept[s.title] for s in everything if s.title in kept)]

@@ -144,6 +144,7 @@ def import_hsds(
         message = f"Nothing was changed: the database refused a row: {exc}"
         raise ImportFailed(message, report) from exc
     if added:
-        report.notes.append("added categories: " + ", ".join(t["id"] for t in added))
+        verb = "would add categories" if dry_run else "added categories"
+        report.notes.append(f"{verb}: " + ", ".join(t["id"] for t in added))
     report.seconds = time.perf_counter() - started
     return report

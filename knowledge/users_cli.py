@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -16,25 +18,44 @@ def _db():
     return connect(current_app.config["DATABASE"])
 
 
+def _password(given: str | None) -> str:
+    """The --password value, else asked for twice (hidden), or read from piped input.
+
+    getpass warns and may echo when standard input is not a terminal, so piped input
+    (`printf 'pw\\npw\\n' | flask ...`) is read as lines: the password, and optionally
+    the same again as its confirmation.
+    """
+    if given is not None:
+        return given
+    if sys.stdin is None or not sys.stdin.isatty():
+        lines = [line.rstrip("\r\n") for line in (sys.stdin or [])][:2]
+        if not lines or not lines[0]:
+            raise click.ClickException("No password was given on standard input.")
+        if len(lines) == 2 and lines[1] != lines[0]:
+            raise click.ClickException("The two passwords given do not match.")
+        return lines[0]
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+PASSWORD_HELP = (
+    "The password (at least 10 characters). Left out, it is asked for twice, hidden, or "
+    "read from piped input; prefer that: an option stays in the shell history."
+)
+
+
 @group.command("create")
 @click.argument("username")
 @click.option(
     "--role", type=click.Choice(users.ROLES), default="editor", show_default=True, help="Rights."
 )
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="For scripts; asked for (hidden) when left out.",
-)
-def create_command(username: str, role: str, password: str) -> None:
+@click.option("--password", default=None, help=PASSWORD_HELP)
+def create_command(username: str, role: str, password: str | None) -> None:
     """Add a staff account.
 
     Example: flask --app app users create maria --role admin
     """
     try:
-        user = users.create(_db(), username, password, role)
+        user = users.create(_db(), username, _password(password), role)
     except users.UserError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {user.username} ({user.role}). Sign in at /admin.")
@@ -68,8 +89,8 @@ def unlock_command(username: str) -> None:
 
 @group.command("set-password")
 @click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def password_command(username: str, password: str) -> None:
+@click.option("--password", default=None, help=PASSWORD_HELP)
+def password_command(username: str, password: str | None) -> None:
     """Give an account a new password (and lift any lockout).
 
     Example: flask --app app users set-password maria
@@ -79,7 +100,7 @@ def password_command(username: str, password: str) -> None:
     if row is None:
         raise click.ClickException(f"There is no user called {username}.")
     try:
-        users.set_password(db, row["id"], password)
+        users.set_password(db, row["id"], _password(password))
     except users.UserError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{row['username']}'s password is changed.")

@@ -60,3 +60,38 @@ def test_healthz_says_the_learned_reading_is_trained(client):
     body = client.get("/healthz").get_json()
     assert body["knowledge"]["learned_reading"] == "trained"
     assert body["knowledge"]["examples"] >= 4000
+
+
+def test_sms_is_ready_when_the_twilio_token_is_set(client):
+    report = client.get("/healthz").get_json()
+    assert report["sms"] == "ready"
+    assert report["warnings"] == []
+
+
+def test_without_a_twilio_token_start_up_warns_and_healthz_says_texts_are_refused(tmp_path, seeded):
+    import json
+    import logging
+    import shutil
+
+    from app import create_app
+    from tests.conftest import BASE_CONFIG
+    from webhooks.logs import logger
+
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append((record.levelno, record.getMessage()))
+    logger.addHandler(handler)
+    shutil.copyfile(seeded, tmp_path / "bot.db")
+    try:
+        config = {**BASE_CONFIG, "DATABASE": str(tmp_path / "bot.db"), "TWILIO_AUTH_TOKEN": ""}
+        app = create_app(config)
+    finally:
+        logger.removeHandler(handler)
+    warnings = [json.loads(text) for level, text in lines if level == logging.WARNING]
+    assert [w["event"] for w in warnings] == ["startup_warning"]
+    assert "TWILIO_AUTH_TOKEN" in warnings[0]["problem"]
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200  # the webchat still answers
+    report = response.get_json()
+    assert report["sms"] == "refused"
+    assert "TWILIO_AUTH_TOKEN is not set" in report["warnings"][0]

@@ -74,6 +74,13 @@ def test_dry_run_reports_counts_and_every_known_defect_and_changes_nothing(miami
 
 
 @needs_miami
+def test_only_the_real_run_says_it_added_categories(miami):
+    assert "would add categories: food" in miami["dry"].notes
+    assert not any(note.startswith("added categories") for note in miami["dry"].notes)
+    assert "added categories: food" in miami["real"].notes
+
+
+@needs_miami
 def test_imported_rows_carry_their_source_and_valid_e164_phones(miami):
     report, db = miami["real"], connect(miami["path"])
     assert report.counts()["service"]["imported"] == 3642

@@ -2,6 +2,8 @@
 
 import json
 import logging
+import threading
+import urllib.request
 
 import pytest
 
@@ -63,7 +65,7 @@ def test_bot_routes_log_the_intent_of_the_reply(sms, chat, log_lines):
 def test_an_unknown_path_is_logged_without_the_path_itself(client, log_lines):
     client.get("/" + PHONE)
     (request,) = _requests(log_lines)
-    assert request["path"] is None
+    assert request["path"] == "(no route)"
     assert request["status"] == 404
 
 
@@ -91,3 +93,61 @@ def test_logs_after_sms_and_chat_traffic_hold_no_phone_number_message_or_session
         "hartford",
     ]
     assert [f for f in forbidden if f.lower() in text.lower()] == []
+
+
+def test_a_redirect_logs_the_route_it_goes_to_and_an_unknown_path_no_path(client, log_lines):
+    assert client.get("/admin").status_code == 308
+    assert client.get("/no/such/page/+12035550188").status_code == 404
+    paths = [r["path"] for r in _requests(log_lines)]
+    assert paths == ["/admin/", "(no route)"]
+
+
+def test_the_development_server_logs_no_client_address_or_raw_path(app, log_lines):
+    from werkzeug.serving import make_server
+
+    werkzeug_lines = Lines()
+    werkzeug_log = logging.getLogger("werkzeug")
+    werkzeug_log.addHandler(werkzeug_lines)
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.handle_request)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/healthz?from=+12035550188"
+        with urllib.request.urlopen(url) as response:
+            assert response.status == 200
+    finally:
+        thread.join(timeout=30)
+        server.server_close()
+        werkzeug_log.removeHandler(werkzeug_lines)
+    assert not [line for line in werkzeug_lines.lines if "127.0.0.1" in line]
+    assert not any("12035550188" in line for line in werkzeug_lines.lines + log_lines)
+    assert [r["path"] for r in _requests(log_lines)] == ["/healthz"]
+
+
+def test_log_level_warning_keeps_request_lines_out(tmp_path, seeded, log_lines):
+    import shutil
+
+    from app import create_app
+    from tests.conftest import BASE_CONFIG
+
+    shutil.copyfile(seeded, tmp_path / "bot.db")
+    quiet = create_app(
+        {**BASE_CONFIG, "DATABASE": str(tmp_path / "bot.db"), "LOG_LEVEL": "warning"}
+    )
+    try:
+        quiet.test_client().get("/healthz")
+        assert _requests(log_lines) == []
+    finally:
+        logger.setLevel(logging.INFO)
+
+
+def test_an_unknown_log_level_refuses_to_start_with_a_sentence(tmp_path, seeded):
+    import shutil
+
+    from app import create_app
+    from tests.conftest import BASE_CONFIG
+
+    shutil.copyfile(seeded, tmp_path / "bot.db")
+    with pytest.raises(SystemExit, match="LOG_LEVEL must be one of"):
+        create_app({**BASE_CONFIG, "DATABASE": str(tmp_path / "bot.db"), "LOG_LEVEL": "loud"})
+    logger.setLevel(logging.INFO)

@@ -56,7 +56,7 @@ def test_development_and_testing_allow_the_built_in_values(tmp_path, config):
 
 def test_the_cli_explains_the_refusal_in_one_sentence_without_a_traceback(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PHONE_HASH_KEY")}
-    env.pop("ENVIRONMENT", None)
+    env["ENVIRONMENT"] = "production"  # as a production cron job sets it: .flaskenv yields
     env["DATABASE"] = str(tmp_path / "bot.db")
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", "kb", "init"],
@@ -69,3 +69,36 @@ def test_the_cli_explains_the_refusal_in_one_sentence_without_a_traceback(tmp_pa
     assert done.returncode != 0
     assert "Refusing to start: set SECRET_KEY and PHONE_HASH_KEY" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_flask_commands_in_the_checkout_need_no_settings(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PHONE_HASH_KEY")}
+    env.pop("ENVIRONMENT", None)
+    env["DATABASE"] = str(tmp_path / "bot.db")
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "kb", "export"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"service"' in done.stdout  # the checkout's .flaskenv says development
+
+
+def test_gunicorn_never_reads_the_checkouts_flaskenv(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PHONE_HASH_KEY")}
+    env.pop("ENVIRONMENT", None)
+    env.update(DATABASE=str(tmp_path / "bot.db"), BIND="127.0.0.1:0", TRAIN_AT_START="")
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    done = subprocess.run(
+        [gunicorn, "-c", "gunicorn.conf.py", "app:app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    assert "Refusing to start: set SECRET_KEY and PHONE_HASH_KEY" in done.stderr

@@ -22,9 +22,22 @@ bp = Blueprint("health", __name__)
 NEEDED_TEMPLATES = ("fallback",)  # the reply every unknown message falls back to
 
 
+def configuration_warnings(config) -> list[str]:
+    """Settings that leave part of the bot unable to work, in plain sentences."""
+    warnings = []
+    if not config.get("TWILIO_AUTH_TOKEN"):
+        warnings.append(
+            "TWILIO_AUTH_TOKEN is not set: every text to /sms is refused (403) until it is."
+        )
+    return warnings
+
+
 def readiness() -> tuple[dict, bool]:
     """The checks /healthz reports, and whether the worker can answer at all."""
     report: dict[str, object] = {"read_only": read_only(current_app.config)}
+    # The webchat still answers, so a missing token is a warning, not "not ready".
+    report["sms"] = "ready" if current_app.config.get("TWILIO_AUTH_TOKEN") else "refused"
+    report["warnings"] = configuration_warnings(current_app.config)
     latest = max(number for number, _ in schema.MIGRATIONS)
     try:
         db = get_db()
