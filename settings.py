@@ -41,6 +41,12 @@ SETTINGS = [
         "The neutral program name used in STOP, START and HELP replies.",
     ),
     Setting(
+        "CHAT_PAGE_EXIT_URL",
+        "/demo/elsewhere",
+        "Where Quick exit on the bot's own chat page (/) sends the person: a neutral page, "
+        "as an http(s) URL or a /path on the bot's host. Partners set their own in the editor.",
+    ),
+    Setting(
         "PUBLIC_URL",
         "",
         "The public base URL Twilio calls (e.g. https://bot.example.org); used to check "

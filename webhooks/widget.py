@@ -9,10 +9,12 @@ from urllib.parse import urljoin
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from bot.compose import numbers, render
+from bot.engine import SESSION_TTL
 from bot.types import LANGS
 from knowledge import partners
 from knowledge.db import get_db
 from webhooks import cors
+from webhooks.chat import MAX_MESSAGE
 from webhooks.conversation import knowledge
 
 bp = Blueprint("widget", __name__, template_folder="templates")
@@ -21,10 +23,12 @@ DEMO_PARTNER = "demo"
 
 
 def widget_source() -> str:
-    """The widget's script with its stylesheet inlined (so nothing else is fetched)."""
+    """The widget's script with its stylesheet and words inlined (so nothing else is fetched)."""
     script = (STATIC / "widget.js").read_text(encoding="utf-8")
     css = (STATIC / "widget.css").read_text(encoding="utf-8")
-    return script.replace("__WIDGET_CSS__", json.dumps(css), 1)
+    strings = json.loads((STATIC / "widget_strings.json").read_text(encoding="utf-8"))
+    script = script.replace("__WIDGET_CSS__", json.dumps(css), 1)
+    return script.replace("__WIDGET_STRINGS__", json.dumps(strings, ensure_ascii=False), 1)
 
 
 @bp.get("/widget.js")
@@ -53,7 +57,19 @@ def partner_config(partner: partners.Partner) -> dict:
         "accent": partner.accent,
         "exit_url": urljoin(request.host_url, partner.exit_url),
         "hotline": {"call": found["hotline_call"], "text": found["hotline_text"]},
+        "max_message": MAX_MESSAGE,
+        "forget_minutes": SESSION_TTL // 60,
     }
+
+
+def page_partner() -> partners.Partner:
+    """The bot's own chat page, drawn by the same script as a partner with the default look."""
+    exit_url = current_app.config.get("CHAT_PAGE_EXIT_URL") or ""
+    return partners.Partner(
+        key="",
+        name=current_app.config["PROGRAM_NAME"],
+        exit_url=exit_url if partners.valid_exit_url(exit_url) else partners.BLANK_EXIT,
+    )
 
 
 @bp.get("/widget/config/<key>")
@@ -65,6 +81,16 @@ def config(key: str):
     response = jsonify(partner_config(access.partner))
     response.headers["Cache-Control"] = "no-cache"
     return cors.grant(response, access)
+
+
+@bp.get("/widget/config")
+def page_config():
+    """The settings of the bot's own chat page (/); for the bot's own pages only."""
+    if cors.foreign_origin():
+        return jsonify({"error": "These settings are for the bot's own chat page."}), 403
+    response = jsonify(partner_config(page_partner()))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/demo")

@@ -161,3 +161,24 @@ def other_site():
     yield site
     site.server.shutdown()
     site.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory, seeded):
+    """One app for a whole module of tests that only chat (each browser context is a new
+    conversation), on a copy of the seeded database: no per-test seeding and training."""
+    path = tmp_path_factory.mktemp("shared") / "bot.db"
+    shutil.copyfile(seeded, path)
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(path),
+            "TWILIO_AUTH_TOKEN": "test-token",
+            "SECRET_KEY": "test",
+            "PHONE_HASH_KEY": "test-hash-key",
+            "RETRAIN_ON_CHANGE": "",
+        }
+    )
+    server = LiveServer(app).start()
+    yield server
+    server.stop()

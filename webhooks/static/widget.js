@@ -1,67 +1,33 @@
-// The webchat widget partners embed with one tag:
-//   <script src="https://BOT-HOST/widget.js" data-partner="KEY" async></script>
-// Everything lives in a shadow root on one element at the end of <body>; the only global
-// effects are that element and a keydown listener for the quick exit (Shift three times).
+// The webchat client, one script for both places a person can chat:
+// - partners embed it with one tag, as a launcher button and a panel:
+//     <script src="https://BOT-HOST/widget.js" data-partner="KEY" async></script>
+// - the bot's own chat page (/) loads it with data-mode="page": the panel fills the page.
+// Everything lives in a shadow root on one element; the only global effects are that
+// element, a keydown listener for the quick exit (Shift three times) and, while the panel
+// covers the whole window, a focusin listener that keeps focus inside it.
 (function () {
   "use strict";
   var CSS = __WIDGET_CSS__;
+  var STRINGS = __WIDGET_STRINGS__;
   var STORE = "resource-line-widget"; // the one sessionStorage entry; never cookies or localStorage
   var SHIFTS = 3;
   var SHIFT_WINDOW_MS = 2000;
-  var STRINGS = {
-    en: {
-      launcher: "Chat with us",
-      title: "Help chat",
-      other: "Español",
-      otherLang: "es",
-      exit: "Quick exit",
-      close: "Close",
-      closeLabel: "Close chat",
-      note: "Quick exit (or Shift 3 times) leaves this page at once. " +
-        "It does not erase your browser history.",
-      log: "Conversation",
-      input: "Your message",
-      send: "Send",
-      you: "You: ",
-      bot: "Helper: ",
-      waiting: "One moment...",
-      hotline: "Talk to a person 24/7: call {call} or text {text}. In danger now? Call 911.",
-      offline: "Sorry, the chat is not answering. Call {call} or text {text}, 24/7."
-    },
-    es: {
-      launcher: "Escríbanos",
-      title: "Chat de ayuda",
-      other: "English",
-      otherLang: "en",
-      exit: "Salida rápida",
-      close: "Cerrar",
-      closeLabel: "Cerrar el chat",
-      note: "La salida rápida (o Mayús 3 veces) deja esta página al instante. " +
-        "No borra el historial del navegador.",
-      log: "Conversación",
-      input: "Su mensaje",
-      send: "Enviar",
-      you: "Usted: ",
-      bot: "Asistente: ",
-      waiting: "Un momento...",
-      hotline: "Hable con una persona 24/7: llame al {call} o envíe un texto al {text}. " +
-        "¿En peligro ahora? Llame al 911.",
-      offline: "Lo sentimos, el chat no responde. Llame al {call} o envíe un texto al {text}, 24/7."
-    }
-  };
 
   var script = document.currentScript ||
-    document.querySelector("script[data-partner][src*='widget.js']");
+    document.querySelector("script[src*='widget.js'][data-partner], script[src*='widget.js'][data-mode]");
   var STARTED = "data-resource-line-started"; // marks the tag that drew the widget
   if (!script || document.querySelector("script[" + STARTED + "]")) { return; }
   script.setAttribute(STARTED, "");
   var key = script.getAttribute("data-partner") || "";
+  var pageMode = script.getAttribute("data-mode") === "page";
   var base = new URL(".", script.src).href; // the bot's base URL, from this script's own src
   var config = null;
   var state = null;
   var ui = {};
   var host = null;
+  var root = null;
   var pending = null;
+  var tooLong = false;
 
   function warn(text) {
     if (window.console) { console.warn("Resource Line widget: " + text); }
@@ -87,10 +53,15 @@
     }).join("");
   }
 
-  function t(name) {
-    if (!state) { return ""; }
-    return STRINGS[state.lang][name].replace("{call}", config.hotline.call)
-      .replace("{text}", config.hotline.text);
+  function known(lang) { return STRINGS[lang] ? lang : state.lang; }
+
+  function t(name, lang, n) {
+    lang = known(lang || state.lang);
+    return STRINGS[lang][name].replace("{call}", config.hotline.call)
+      .replace("{text}", config.hotline.text)
+      .replace("{minutes}", String(config.forget_minutes))
+      .replace("{max}", config.max_message.toLocaleString(lang))
+      .replace("{n}", (n || 0).toLocaleString(lang));
   }
 
   function el(tag, attrs, text) {
@@ -100,30 +71,46 @@
     return node;
   }
 
-  // Phone numbers in the bot's words become tap-to-call links; nothing else is markup.
-  var PHONE = /\b(?:1-)?\d{3}-\d{3}-\d{4}\b/g;
+  // Numbers in the bot's words become links: phone numbers and 911 to call, the hotline's
+  // text number to text. Nothing else is markup.
+  function digitsOf(text) { return String(text || "").replace(/\D/g, ""); }
+
+  function numberPattern() {
+    var text = digitsOf(config.hotline.text);
+    return new RegExp("\\b(?:1-)?\\d{3}-\\d{3}-\\d{4}\\b|\\b911\\b" +
+      (text ? "|\\b" + text + "\\b" : ""), "g");
+  }
+
+  function numberHref(number) {
+    var digits = digitsOf(number);
+    if (digits === digitsOf(config.hotline.text)) { return "sms:" + digits; }
+    if (digits === "911") { return "tel:911"; }
+    return "tel:+" + (digits.length === 10 ? "1" + digits : digits);
+  }
 
   function appendWithLinks(parent, text) {
     var last = 0;
-    text.replace(PHONE, function (number, at) {
+    text.replace(numberPattern(), function (number, at) {
       parent.appendChild(document.createTextNode(text.slice(last, at)));
-      var digits = number.replace(/\D/g, "");
-      var href = "tel:+" + (digits.length === 10 ? "1" + digits : digits);
-      parent.appendChild(el("a", {"href": href}, number));
+      parent.appendChild(el("a", {"href": numberHref(number)}, number));
       last = at + number.length;
       return number;
     });
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function bubble(who, text, extra) {
-    var p = el("p", {"class": "msg " + who + (extra ? " " + extra : "")});
-    p.appendChild(el("span", {"class": "sr"}, t(who === "me" ? "you" : "bot")));
-    if (who === "bot") { appendWithLinks(p, text); } else {
-      p.appendChild(document.createTextNode(text));
+  // Each bubble carries the language it was written in, so a language switch later does
+  // not make a screen reader read an earlier Spanish reply with English rules.
+  function bubble(entry, extra) {
+    var lang = known(entry.lang);
+    var p = el("p", {"class": "msg " + entry.who + (extra ? " " + extra : ""), "lang": lang});
+    p.appendChild(el("span", {"class": "sr"}, t(entry.who === "me" ? "you" : "bot", lang)));
+    if (entry.who === "bot") { appendWithLinks(p, entry.text); } else {
+      p.appendChild(document.createTextNode(entry.text));
     }
     ui.log.appendChild(p);
     ui.log.scrollTop = ui.log.scrollHeight;
+    ui.body.scrollTop = ui.body.scrollHeight; // short windows: keep the newest and the input in view
     return p;
   }
 
@@ -133,58 +120,122 @@
 
   function renderLog() {
     ui.log.textContent = "";
-    bubble("bot", greeting(), "greeting");
-    state.log.forEach(function (m) { bubble(m.who, m.text); });
+    bubble({who: "bot", text: greeting(), lang: state.lang}, "greeting");
+    state.log.forEach(function (m) { bubble(m); });
+  }
+
+  function renderCount() {
+    var n = Array.from(ui.input.value).length; // code points, as the server counts them
+    var over = n > config.max_message;
+    ui.count.textContent = t(over ? "tooLong" : "count", null, n);
+    ui.count.classList.toggle("over", over);
+    if (over) { ui.input.setAttribute("aria-invalid", "true"); } else {
+      ui.input.removeAttribute("aria-invalid");
+    }
+    if (over !== tooLong) { ui.status.textContent = over ? ui.count.textContent : ""; }
+    tooLong = over;
   }
 
   function renderText() {
     ui.widget.setAttribute("lang", state.lang);
-    ui.launcher.textContent = t("launcher");
-    ui.title.textContent = t("title");
+    if (pageMode) { document.documentElement.setAttribute("lang", state.lang); }
+    if (ui.launcher) { ui.launcher.textContent = t("launcher"); }
+    ui.title.textContent = pageMode && config.name ? config.name : t("title");
     ui.lang.textContent = t("other");
     ui.lang.setAttribute("lang", t("otherLang"));
     ui.exit.textContent = t("exit");
-    ui.close.textContent = t("close");
-    ui.close.setAttribute("aria-label", t("closeLabel"));
+    if (ui.close) {
+      ui.close.textContent = t("close");
+      ui.close.setAttribute("aria-label", t("closeLabel"));
+    }
     ui.note.textContent = t("note");
+    ui.privacy.textContent = t("privacy");
     ui.log.setAttribute("aria-label", t("log"));
     ui.label.textContent = t("input");
     ui.send.textContent = t("send");
     ui.hotline.textContent = "";
     appendWithLinks(ui.hotline, t("hotline"));
+    tooLong = false;
+    renderCount();
+  }
+
+  // The panel covers the window on phones and in short windows (a laptop zoomed in).
+  function covering() {
+    if (!ui.panel || ui.panel.hidden) { return false; }
+    var r = ui.panel.getBoundingClientRect();
+    return r.left <= 1 && r.top <= 1 && r.right >= window.innerWidth - 1 &&
+      r.bottom >= window.innerHeight - 1;
+  }
+
+  function focusables() {
+    var found = ui.panel.querySelectorAll("a[href], button, input, [tabindex='0']");
+    return Array.prototype.filter.call(found, function (n) {
+      return !n.disabled && n.getClientRects().length > 0;
+    });
+  }
+
+  // While the panel covers the page, Tab cycles inside it: what lies under it is unseen.
+  function keepFocusInside(event) {
+    if (event.key !== "Tab" || !covering()) { return; }
+    var all = focusables();
+    if (!all.length) { return; }
+    var first = all[0];
+    var last = all[all.length - 1];
+    var active = root.activeElement;
+    if (event.shiftKey && (active === first || all.indexOf(active) < 0)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || all.indexOf(active) < 0)) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  function markModal() {
+    if (!pageMode) { ui.panel.setAttribute("aria-modal", covering() ? "true" : "false"); }
   }
 
   function setOpen(open, focus) {
     state.open = open;
     ui.panel.hidden = !open;
-    ui.launcher.setAttribute("aria-expanded", open ? "true" : "false");
+    ui.widget.classList.toggle("open", open);
+    if (ui.launcher) { ui.launcher.setAttribute("aria-expanded", open ? "true" : "false"); }
+    markModal();
     save();
-    if (focus) { (open ? ui.input : ui.launcher).focus(); }
+    if (focus) { (open || !ui.launcher ? ui.input : ui.launcher).focus(); }
   }
 
   function send(text) {
-    state.log.push({who: "me", text: text});
+    var mine = {who: "me", text: text, lang: state.lang};
+    state.log.push(mine);
     save();
-    bubble("me", text);
-    var waiting = bubble("bot", t("waiting"), "waiting");
+    var mineNode = bubble(mine);
+    var waiting = bubble({who: "bot", text: t("waiting"), lang: state.lang}, "waiting");
     ui.log.setAttribute("aria-busy", "true");
     pending = window.AbortController ? new AbortController() : null;
-    fetch(base + "api/chat?partner=" + encodeURIComponent(key), {
+    var url = base + "api/chat" + (key ? "?partner=" + encodeURIComponent(key) : "");
+    var body = {session_id: state.sid, message: text, lang: state.lang};
+    if (key) { body.partner = key; }
+    fetch(url, {
       method: "POST",
       credentials: "omit",
       headers: {"Content-Type": "application/json"},
-      body: JSON.stringify({session_id: state.sid, message: text, lang: state.lang, partner: key}),
+      body: JSON.stringify(body),
       signal: pending ? pending.signal : undefined
     }).then(function (r) { return r.json(); })
-      .then(function (data) { return data.reply || data.error || t("offline"); },
-        function () { return t("offline"); })
+      .then(function (data) {
+        return {text: data.reply || data.error || t("offline"), lang: known(data.lang)};
+      }, function () { return {text: t("offline"), lang: state.lang}; })
       .then(function (reply) {
         if (!state) { return; } // quick exit happened meanwhile
         waiting.remove();
         ui.log.removeAttribute("aria-busy");
-        state.log.push({who: "bot", text: reply});
+        // The bot answers in the language it read, so that is the message's language too.
+        mine.lang = reply.lang;
+        mineNode.setAttribute("lang", reply.lang);
+        state.log.push({who: "bot", text: reply.text, lang: reply.lang});
         save();
-        bubble("bot", reply);
+        bubble(state.log[state.log.length - 1]);
       });
   }
 
@@ -214,7 +265,8 @@
     host = el("div", {"data-resource-line-widget": ""});
     var position = script.getAttribute("data-position");
     if (position === "left") { host.setAttribute("data-position", "left"); }
-    var root = host.attachShadow({mode: "open"});
+    if (pageMode) { host.setAttribute("data-mode", "page"); }
+    root = host.attachShadow({mode: "open"});
     if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
       var sheet = new CSSStyleSheet();
       sheet.replaceSync(CSS);
@@ -222,37 +274,52 @@
     } else {
       root.appendChild(el("style", {}, CSS));
     }
-    ui.widget = el("div", {"class": "widget"});
+    ui.widget = el("div", {"class": "widget" + (pageMode ? " page" : "")});
     ui.widget.style.setProperty("--accent", config.accent);
-    ui.launcher = el("button", {"type": "button", "class": "launcher", "aria-controls": "panel"});
-    ui.panel = el("section", {"id": "panel", "class": "panel", "role": "dialog",
-      "aria-labelledby": "title"});
+    ui.panel = el("section", pageMode ? {"id": "panel", "class": "panel", "aria-labelledby": "title"} :
+      {"id": "panel", "class": "panel", "role": "dialog", "aria-labelledby": "title"});
     var bar = el("div", {"class": "bar"});
-    ui.title = el("h2", {"id": "title", "class": "title"});
+    ui.title = el(pageMode ? "h1" : "h2", {"id": "title", "class": "title"});
     ui.exit = el("button", {"type": "button", "class": "exit"});
     ui.lang = el("button", {"type": "button", "class": "plain"});
-    ui.close = el("button", {"type": "button", "class": "plain"});
-    [ui.title, ui.exit, ui.lang, ui.close].forEach(function (n) { bar.appendChild(n); });
+    [ui.title, ui.exit, ui.lang].forEach(function (n) { bar.appendChild(n); });
+    if (!pageMode) {
+      ui.close = el("button", {"type": "button", "class": "plain"});
+      bar.appendChild(ui.close);
+      ui.launcher = el("button", {"type": "button", "class": "launcher", "aria-controls": "panel"});
+    }
+    // Everything below the bar scrolls as one when the window is short, so the bar (and
+    // Quick exit in it) never leaves the screen and the message box can always be reached.
+    ui.body = el("div", {"class": "body"});
+    var notes = el("div", {"class": "notes"});
     ui.note = el("p", {"class": "note"});
+    ui.privacy = el("p", {"class": "note privacy"});
+    notes.appendChild(ui.note);
+    notes.appendChild(ui.privacy);
     ui.log = el("div", {"class": "log", "role": "log", "aria-live": "polite", "tabindex": "0"});
     ui.hotline = el("p", {"class": "hotline"});
     var form = el("form", {"class": "send"});
     ui.label = el("label", {"for": "message"});
     var row = el("div", {"class": "row"});
     ui.input = el("input", {"id": "message", "type": "text", "autocomplete": "off",
-      "maxlength": "2000", "enterkeyhint": "send"});
+      "enterkeyhint": "send", "aria-describedby": "count"});
     ui.send = el("button", {"type": "submit"});
+    ui.count = el("p", {"id": "count", "class": "count"});
+    ui.status = el("p", {"class": "sr", "role": "status"});
     row.appendChild(ui.input);
     row.appendChild(ui.send);
-    form.appendChild(ui.label);
-    form.appendChild(row);
-    [bar, ui.note, ui.log, ui.hotline, form].forEach(function (n) { ui.panel.appendChild(n); });
+    [ui.label, row, ui.count, ui.status].forEach(function (n) { form.appendChild(n); });
+    [notes, ui.hotline, ui.log, form].forEach(function (n) { ui.body.appendChild(n); });
+    ui.panel.appendChild(bar);
+    ui.panel.appendChild(ui.body);
     ui.widget.appendChild(ui.panel);
-    ui.widget.appendChild(ui.launcher);
+    if (ui.launcher) { ui.widget.appendChild(ui.launcher); }
     root.appendChild(ui.widget);
 
-    ui.launcher.addEventListener("click", function () { setOpen(ui.panel.hidden, true); });
-    ui.close.addEventListener("click", function () { setOpen(false, true); });
+    if (ui.launcher) {
+      ui.launcher.addEventListener("click", function () { setOpen(ui.panel.hidden, true); });
+      ui.close.addEventListener("click", function () { setOpen(false, true); });
+    }
     ui.exit.addEventListener("click", quickExit);
     ui.lang.addEventListener("click", function () {
       state.lang = t("otherLang");
@@ -261,23 +328,35 @@
       renderLog();
       ui.lang.focus();
     });
+    ui.input.addEventListener("input", renderCount);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = ui.input.value.trim();
-      if (!text) { ui.input.focus(); return; }
+      if (!text || tooLong) {
+        if (tooLong) { ui.status.textContent = ui.count.textContent; }
+        ui.input.focus();
+        return;
+      }
       ui.input.value = "";
+      renderCount();
       send(text);
     });
+    ui.panel.addEventListener("keydown", keepFocusInside);
     ui.widget.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && !ui.panel.hidden) {
+      if (event.key === "Escape" && ui.launcher && !ui.panel.hidden) {
         event.stopPropagation();
         setOpen(false, true);
       }
     });
+    document.addEventListener("focusin", function (event) {
+      if (state && event.target !== host && covering()) { ui.input.focus(); }
+    });
+    window.addEventListener("resize", markModal);
     renderText();
     renderLog();
-    setOpen(Boolean(state.open), false);
-    document.body.appendChild(host);
+    var mount = pageMode ? document.querySelector("main") || document.body : document.body;
+    mount.appendChild(host);
+    setOpen(pageMode || Boolean(state.open), false);
   }
 
   function start(data) {
@@ -289,8 +368,9 @@
     build();
   }
 
-  if (!key) { warn("the script tag needs a data-partner attribute."); return; }
-  fetch(base + "widget/config/" + encodeURIComponent(key), {credentials: "omit"})
+  if (!key && !pageMode) { warn("the script tag needs a data-partner attribute."); return; }
+  var configUrl = base + "widget/config" + (key ? "/" + encodeURIComponent(key) : "");
+  fetch(configUrl, {credentials: "omit"})
     .then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (body) {
         if (!r.ok) { throw new Error(body.error || "the bot answered " + r.status + "."); }
