@@ -137,6 +137,15 @@ SETTINGS = [
         "INFO logs one JSON line per request on standard error; WARNING keeps only warnings "
         "and errors (what `make score` and `make bench` use, so their figures stay readable).",
     ),
+    Setting(
+        "RESTORE_CONFIRM_PERCENT",
+        "50",
+        "An import (a kb-json or kb-csv restore, or an HSDS file replacing its source) that "
+        "would delete at least this percentage of any knowledge-base table says so in its dry "
+        "run and is refused until an admin confirms the deletions (the editor's checkbox, "
+        "`kb import --confirm-deletions`). A careless restore of a near-empty file once "
+        "emptied the bot.",
+    ),
     Setting("TESTING", "", "Set by tests."),
 ]
 
@@ -183,6 +192,14 @@ def check_startup(config: dict) -> None:
             f"(at least {MIN_SECRET_LENGTH} characters), or set ENVIRONMENT=development "
             "on a development machine."
         )
+
+
+def integer(config: dict, name: str) -> int:
+    """A whole-number setting from config, or its default when it is not a number."""
+    try:
+        return int(str(config.get(name)).strip())
+    except (TypeError, ValueError):
+        return int(next(s.default for s in SETTINGS if s.name == name) or 0)
 
 
 def from_environment() -> dict[str, str]:

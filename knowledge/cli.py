@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+import settings
 from knowledge import seed, transfer
 from knowledge.db import connect, prepare
 from knowledge.import_report import ImportFailed
@@ -89,6 +90,11 @@ def export_command(fmt: str, out: Path | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Check and count everything; change nothing.")
 @click.option("--source", default=None, help='Source name for HSDS rows (default "hsds:<file>").')
 @click.option(
+    "--confirm-deletions",
+    is_flag=True,
+    help="Go ahead even if the import deletes at least RESTORE_CONFIRM_PERCENT of a table.",
+)
+@click.option(
     "--report",
     "report_path",
     type=click.Path(path_type=Path),
@@ -96,7 +102,12 @@ def export_command(fmt: str, out: Path | None) -> None:
     help="Write the full report (every rejected row) to this JSON file.",
 )
 def import_command(
-    path: Path, fmt: str | None, dry_run: bool, source: str | None, report_path: Path | None
+    path: Path,
+    fmt: str | None,
+    dry_run: bool,
+    source: str | None,
+    confirm_deletions: bool,
+    report_path: Path | None,
 ) -> None:
     """Import an HSDS datapackage (zip or folder) or 3.0 JSON, or this project's own export.
 
@@ -106,10 +117,22 @@ def import_command(
     Example: flask --app app kb import ../shared/hsds/miami-211/datapackage.zip --dry-run
     """
     db = connect(current_app.config["DATABASE"])
+    percent = settings.integer(current_app.config, "RESTORE_CONFIRM_PERCENT")
     try:
-        report = transfer.import_path(db, path, fmt, dry_run=dry_run, source=source)
+        report = transfer.import_path(
+            db,
+            path,
+            fmt,
+            dry_run=dry_run,
+            source=source,
+            confirmed=confirm_deletions,
+            confirm_percent=percent,
+        )
     except ImportFailed as exc:
-        raise click.ClickException(str(exc)) from exc
+        hint = (
+            " (add --confirm-deletions)" if exc.report and exc.report.needs_confirmation() else ""
+        )
+        raise click.ClickException(str(exc) + hint) from exc
     click.echo(report.summary())
     if report_path is not None:
         report_path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")

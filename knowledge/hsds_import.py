@@ -7,11 +7,11 @@ import re
 import sqlite3
 import time
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import sqlite_utils
 
-from knowledge import hsds_mapping, hsds_read, seed
+from knowledge import hsds_mapping, hsds_read, kb_io, seed
 from knowledge.hsds_convert import ORDER, Converter
 from knowledge.import_report import ImportFailed, ImportReport
 from knowledge.seed import DIRECTORY_TABLES
@@ -23,14 +23,28 @@ class _DryRun(Exception):
     """Raised inside the transaction to roll a dry run back."""
 
 
-def source_name(path: Path, package_name: str = "") -> str:
-    """'hsds:<name>' from the file name, or its folder's when the file name says nothing."""
-    stem = path.stem if path.is_file() else path.name
-    if stem.lower() in GENERIC_STEMS:
-        stem = path.resolve().parent.name
+def source_name(path: Path, package_name: str = "", file_name: str = "") -> str:
+    """'hsds:<name>' from the file name, or its folder's when the file name says nothing.
+
+    file_name is the name the file had before it was saved under another (an upload in
+    the editor): it counts instead of path's, and path's folder is not looked at.
+    """
+    if file_name:
+        stem = PurePosixPath(file_name.replace("\\", "/")).stem  # a Windows path too
+    else:
+        stem = path.stem if path.is_file() else path.name
+        if stem.lower() in GENERIC_STEMS:
+            stem = path.resolve().parent.name
     if stem.lower() in GENERIC_STEMS and package_name:
         stem = package_name
-    slug = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-") or "import"
+    return named(stem)
+
+
+def named(name: str) -> str:
+    """The source an admin typed ("Miami 211", "hsds:miami-211") as 'hsds:<slug>'."""
+    name = name.strip()
+    name = name[len("hsds:") :] if name.lower().startswith("hsds:") else name
+    slug = re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-.") or "import"
     return f"hsds:{slug}"
 
 
@@ -61,6 +75,14 @@ def delete_source(db: sqlite_utils.Database, source: str, terms: bool = True) ->
             "source = :s" if "source" in db[table].columns_dict else f"service_id IN ({services})"
         )
         db.execute(f"DELETE FROM [{table}] WHERE {condition}", {"s": source})
+
+
+def _deletions(db: sqlite_utils.Database, source: str, rows: dict) -> tuple[dict, int]:
+    """Services of this source the import would drop, against every service there now;
+    and how many services the source has now."""
+    ours = {r["id"] for r in db.query("SELECT id FROM service WHERE source = ?", [source])}
+    coming = {r["id"] for r in rows.get("service", [])}
+    return {"service": (len(ours - coming), db["service"].count)}, len(ours)
 
 
 def _bot_terms(db: sqlite_utils.Database) -> set[str]:
@@ -100,6 +122,9 @@ def import_hsds(
     fmt: str = "hsds-datapackage",
     dry_run: bool = False,
     source: str | None = None,
+    confirmed: bool = False,
+    confirm_percent: int = 50,
+    file_name: str = "",
 ) -> ImportReport:
     """Import an HSDS datapackage (zip or folder) or 3.0 JSON file; replaces that source's rows.
 
@@ -109,12 +134,12 @@ def import_hsds(
     """
     started = time.perf_counter()
     path = Path(path)
-    report = ImportReport(source="", format=fmt, dry_run=dry_run)
+    report = ImportReport(source="", format=fmt, dry_run=dry_run, confirm_percent=confirm_percent)
     try:
         tables, package = read(path, fmt, report.notes)
     except (OSError, hsds_read.HsdsReadError, UnicodeDecodeError) as exc:
         raise ImportFailed(f"Nothing was changed: {exc}", report) from exc
-    report.source = source or source_name(path, package)
+    report.source = source or source_name(path, package, file_name)
     today = date.today().isoformat()
     mapping = hsds_mapping.load()
     conv = Converter(tables, report.source, report, mapping, today)
@@ -127,6 +152,13 @@ def import_hsds(
     added = _new_term_rows(mapping, conv.used_terms - existing - emitted, today)
     # Our own export names the source of each row: it replaces those sources' rows.
     carried = {r["source"] for r in conv.records.values() if r.get("source")} - {report.source}
+    report.deletions, earlier = _deletions(db, report.source, rows)
+    if earlier:
+        report.notes.append(
+            f"replaces the {earlier:,} services of the earlier import from {report.source}"
+        )
+    if not dry_run and report.needs_confirmation() and not confirmed:
+        raise kb_io.confirmation_needed(report)
     try:
         with db.atomic():
             delete_source(db, report.source)

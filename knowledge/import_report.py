@@ -48,6 +48,32 @@ class ImportReport:
     warnings: list[Rejection] = field(default_factory=list)  # kept, with a field cleared
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Per table: (rows the import would delete, rows there now); filled by the importer.
+    deletions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    confirm_percent: int = 50  # deleting this share of any table needs a confirmation
+
+    def heavy_deletions(self) -> dict[str, tuple[int, int]]:
+        """The tables the import would lose at least confirm_percent of."""
+        return {
+            t: (gone, there)
+            for t, (gone, there) in self.deletions.items()
+            if there and gone * 100 >= self.confirm_percent * there
+        }
+
+    def needs_confirmation(self) -> bool:
+        """True when the import would delete most of some table: a person must confirm it."""
+        return bool(self.heavy_deletions())
+
+    def deletion_warning(self) -> str:
+        """One sentence naming what the import would delete, or "" when nothing much."""
+        heavy = self.heavy_deletions()
+        if not heavy:
+            return ""
+        parts = ", ".join(f"{gone:,} of {there:,} {t} rows" for t, (gone, there) in heavy.items())
+        return (
+            f"This import would delete {parts} (at least {self.confirm_percent}% of each). "
+            "The bot would then answer only from its built-in safety floor for what is gone."
+        )
 
     def reject(self, table: str, row: str, kind: str, detail: str) -> None:
         """Record a row that will not be imported."""
@@ -81,6 +107,8 @@ class ImportReport:
             "rejected": [r.__dict__ for r in self.rejected],
             "warnings": [w.__dict__ for w in self.warnings],
             "notes": list(self.notes),
+            "deletions": {t: {"delete": g, "of": n} for t, (g, n) in self.deletions.items()},
+            "needs_confirmation": self.needs_confirmation(),
         }
 
     def summary(self, examples: int = 3) -> str:
@@ -98,5 +126,7 @@ class ImportReport:
         for (table, kind), n in sorted(Counter((w.table, w.kind) for w in self.warnings).items()):
             lines.append(f"  kept {n} {table} rows with a field dropped: {kind}")
         lines.extend(f"  note: {note}" for note in self.notes)
+        if self.needs_confirmation():
+            lines.append(f"  WARNING: {self.deletion_warning()}")
         lines.append(f"  took {self.seconds:.1f} s")
         return "\n".join(lines)

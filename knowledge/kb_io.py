@@ -170,17 +170,49 @@ def validate_kb(
     return kept
 
 
+def _key(row: dict, pks: list[str]) -> str:
+    return "/".join(str(row.get(k)) for k in pks)
+
+
+def deletions(db: sqlite_utils.Database, kept: dict[str, list[dict]]) -> dict:
+    """Per content table: (rows there now that the restore would not keep, rows there now)."""
+    out = {}
+    for table in schema.CONTENT_TABLES:
+        pks = db[table].pks
+        there = {_key(r, pks) for r in db.query(f"SELECT {_pk(db, table)} FROM [{table}]")}
+        keeping = {_key(r, pks) for r in kept.get(table, [])}
+        out[table] = (len(there - keeping), len(there))
+    return out
+
+
+def confirmation_needed(report: ImportReport) -> ImportFailed:
+    """The refusal of a real run that would delete most of a table without a confirmation."""
+    return ImportFailed(
+        f"Nothing was changed: {report.deletion_warning()} Confirm the deletions to go ahead.",
+        report,
+    )
+
+
 def import_kb(
     db: sqlite_utils.Database,
     tables: dict[str, list[dict]],
     *,
     dry_run: bool = False,
     fmt: str = "kb-json",
+    confirmed: bool = False,
+    confirm_percent: int = 50,
 ) -> ImportReport:
-    """Replace every content table with these rows (a restore), all or nothing."""
+    """Replace every content table with these rows (a restore), all or nothing.
+
+    A real run that would delete at least confirm_percent of any table's rows is refused
+    unless confirmed (the dry run says so first).
+    """
     started = time.perf_counter()
-    report = ImportReport(source="kb", format=fmt, dry_run=dry_run)
+    report = ImportReport(source="kb", format=fmt, dry_run=dry_run, confirm_percent=confirm_percent)
     kept = validate_kb(db, tables, report)
+    report.deletions = deletions(db, kept)
+    if not dry_run and report.needs_confirmation() and not confirmed:
+        raise confirmation_needed(report)
     if not dry_run:
         order = table_order(db)
         try:

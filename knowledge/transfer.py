@@ -51,12 +51,20 @@ def import_path(
     *,
     dry_run: bool = False,
     source: str | None = None,
+    confirmed: bool = False,
+    confirm_percent: int = 50,
+    file_name: str = "",
 ) -> ImportReport:
     """Import a file or folder in any IMPORT_FORMATS (detected when fmt is None).
 
+    file_name is the file's own name when path is a saved copy (an upload): an HSDS
+    import's source is named from it, so importing the same file again replaces it.
+
     kb-json and kb-csv replace the whole knowledge base (a restore); HSDS formats replace
-    only the rows of their source ("hsds:<name>"). Raises ImportFailed, changing nothing.
+    only the rows of their source ("hsds:<name>"). A real run that would delete at least
+    confirm_percent of a table needs confirmed. Raises ImportFailed, changing nothing.
     """
+    guard = {"confirmed": confirmed, "confirm_percent": confirm_percent}
     path = Path(path)
     if not path.exists():
         raise ImportFailed(f"Nothing was changed: {path} does not exist")
@@ -64,8 +72,10 @@ def import_path(
     if fmt not in IMPORT_FORMATS:
         raise ImportFailed(f"Nothing was changed: unknown format {fmt!r}")
     if fmt.startswith("kb-"):
-        return kb_io.import_kb(db, kb_io.read_kb(path, fmt), dry_run=dry_run, fmt=fmt)
-    return hsds_import.import_hsds(db, path, fmt=fmt, dry_run=dry_run, source=source)
+        return kb_io.import_kb(db, kb_io.read_kb(path, fmt), dry_run=dry_run, fmt=fmt, **guard)
+    return hsds_import.import_hsds(
+        db, path, fmt=fmt, dry_run=dry_run, source=source, file_name=file_name, **guard
+    )
 
 
 def export_bytes(db: sqlite_utils.Database, fmt: str) -> tuple[bytes, str, str]:

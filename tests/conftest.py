@@ -1,8 +1,10 @@
 """Fixtures: the app on a real SQLite file; helpers that post as Twilio and the widget do."""
 
+import gc
 import itertools
 import shutil
 import sqlite3
+import sys
 import xml.etree.ElementTree as ET
 from contextlib import closing
 
@@ -128,6 +130,21 @@ def chat(client):
         return response.get_json()
 
     return send
+
+
+@pytest.fixture
+def release_spooled_uploads():
+    """Collect the temporary files Werkzeug's test client spools large uploads to.
+
+    The test client never closes them; left to the garbage collector, their
+    ResourceWarning lands in whichever test happens to run a collection next.
+    """
+    yield
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def pytest_collection_modifyitems(items):

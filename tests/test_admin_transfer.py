@@ -1,9 +1,7 @@
 """Import and export pages in the editor: downloads, dry run first, then the real run."""
 
-import gc
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,19 +13,7 @@ from knowledge.db import connect
 EXAMPLE = Path(__file__).resolve().parents[2] / "shared/hsds/spec-3.0-examples/service_full.json"
 
 
-@pytest.fixture(autouse=True)
-def release_spooled_uploads():
-    """Collect the temporary files Werkzeug's test client spools large uploads to.
-
-    The test client never closes them; left to the garbage collector, their
-    ResourceWarning lands in whichever test happens to run a collection next.
-    """
-    yield
-    hook, sys.unraisablehook = sys.unraisablehook, lambda _unraisable: None
-    try:
-        gc.collect()
-    finally:
-        sys.unraisablehook = hook
+pytestmark = pytest.mark.usefixtures("release_spooled_uploads")
 
 
 @pytest.fixture

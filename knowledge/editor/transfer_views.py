@@ -17,7 +17,8 @@ from flask import (
     url_for,
 )
 
-from knowledge import audit, transfer
+import settings
+from knowledge import audit, hsds_import, transfer
 from knowledge.db import get_db
 from knowledge.editor.auth import current_user, login_required, refuse
 from knowledge.editor.blueprint import bp
@@ -86,8 +87,15 @@ def import_upload():
         upload.save(path)
     finally:
         upload.close()  # a large upload is spooled to a temporary file: release it now
-    session[KEY] = {"file": path.name, "name": upload.filename, "format": fmt or ""}
-    return _run(path, fmt, dry_run=True, name=upload.filename)
+    typed = request.form.get("source", "").strip()
+    source = hsds_import.named(typed) if typed else ""
+    session[KEY] = {
+        "file": path.name,
+        "name": upload.filename,
+        "format": fmt or "",
+        "source": source,
+    }
+    return _run(path, fmt, dry_run=True, name=upload.filename, source=source)
 
 
 @bp.post("/transfer/import/run")
@@ -97,23 +105,51 @@ def import_run():
     path = _waiting()
     if path is None:
         return refuse("Upload the file again: there is no dry run waiting.", 400, "Cannot import")
-    held = session.pop(KEY)
-    try:
-        return _run(path, held["format"] or None, dry_run=False, name=held["name"])
-    finally:
-        path.unlink(missing_ok=True)
+    held = session[KEY]
+    confirmed = request.form.get("confirm_deletions") == "1"
+    return _run(
+        path,
+        held["format"] or None,
+        dry_run=False,
+        name=held["name"],
+        source=held.get("source", ""),
+        confirmed=confirmed,
+    )
 
 
-def _run(path: Path, fmt: str | None, dry_run: bool, name: str):
+def _run(
+    path: Path, fmt: str | None, dry_run: bool, name: str, source: str = "", confirmed: bool = False
+):
     db = get_db()
+    percent = settings.integer(current_app.config, "RESTORE_CONFIRM_PERCENT")
     try:
-        report = transfer.import_path(db, path, fmt, dry_run=dry_run)
+        # The source comes from the uploaded file's own name (or the one the admin typed),
+        # never the saved copy's random name: a second upload replaces the first.
+        report = transfer.import_path(
+            db,
+            path,
+            fmt,
+            dry_run=dry_run,
+            source=source or None,
+            file_name=name,
+            confirmed=confirmed,
+            confirm_percent=percent,
+        )
     except ImportFailed as exc:
+        waiting = bool(exc.report and exc.report.needs_confirmation() and not confirmed)
+        if not waiting:  # a refusal for want of a confirmation keeps the file for the retry
+            session.pop(KEY, None)
+            path.unlink(missing_ok=True)
+        return render_template(
+            "admin/import_report.html",
+            failed=str(exc),
+            report=exc.report,
+            name=name,
+            confirm=waiting,
+        ), 400
+    if not dry_run:
         session.pop(KEY, None)
         path.unlink(missing_ok=True)
-        return render_template(
-            "admin/import_report.html", failed=str(exc), report=exc.report, name=name
-        ), 400
     if not dry_run:
         with db.atomic():
             summary = {"format": report.format, "counts": report.counts()}
@@ -128,7 +164,9 @@ def _run(path: Path, fmt: str | None, dry_run: bool, name: str):
                 current_user().username,
             )
         flash(f"Imported {name}. The bot uses the new entries from the next message.")
-    return render_template("admin/import_report.html", failed="", report=report, name=name)
+    return render_template(
+        "admin/import_report.html", failed="", report=report, name=name, confirm=dry_run
+    )
 
 
 @bp.post("/transfer/import/cancel")
