@@ -41,12 +41,12 @@ run: setup
 
 test: setup-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 # The quick tests alone: no browser, no retraining, no README commands; needs no Chromium.
 test-quick: $(VENV)/.dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n auto -m "not slow" --ignore=tests/browser
+	$(BIN)/python -m pytest -n auto --dist loadscope -m "not slow" --ignore=tests/browser
 
 lint: setup-dev
 	$(BIN)/ruff check .

@@ -47,6 +47,7 @@ def test_the_fast_reading_gives_scikit_learns_probabilities(small_model):
         assert verdict.danger == pytest.approx(danger, abs=1e-5)
 
 
+@pytest.mark.slow
 def test_training_is_deterministic_whatever_the_order(sample):
     first = learned.train(sample)
     second = learned.train(list(reversed(sample)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -52,6 +53,25 @@ def phone_for_people(number: str) -> str:
     if phonenumbers.region_code_for_number(parsed) == REGION:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def colour(text: str) -> str:
+    """A colour written as #rrggbb (or #rgb), in lower case."""
+    raw = text.strip().lower()
+    if re.fullmatch(r"#[0-9a-f]{3}", raw):
+        raw = "#" + "".join(c * 2 for c in raw[1:])
+    if not re.fullmatch(r"#[0-9a-f]{6}", raw):
+        raise CheckError(f'"{text.strip()}" is not a colour. Write it as # and six hex digits.')
+    return raw
+
+
+def accent_of(stored: str | None) -> str:
+    """The accent colour in a partner's stored colours (JSON), or "" when there is none."""
+    try:
+        value = json.loads(stored or "{}")
+    except ValueError:
+        return ""
+    return str(value.get("accent") or "") if isinstance(value, dict) else ""
 
 
 def url(text: str) -> str:

@@ -21,6 +21,7 @@ class Field:
 
     kind: text | textarea | phone | url | choice | ref | lines (a JSON list, one item a
     line) | origins (lines of web origins) | exit (quick-exit URL or path) | number |
+    colour (#rrggbb, stored as the JSON {"accent": ...} the widget reads) |
     flag (0/1) | sms (a template or answer, budget-checked).
     """
 
@@ -353,6 +354,7 @@ ENTITIES: dict[str, Entity] = {
                 Field(
                     "colors",
                     "Accent colour",
+                    "colour",
                     help="e.g. #1d4f91; one white text cannot be read on is replaced.",
                 ),
                 Field("exit_url", "Quick-exit address", "exit"),

@@ -126,6 +126,7 @@ def _form_field(spec: Field):
         "exit": [_check(checks.exit_url)],
         "number": [_number(spec)],
         "ref": [_ref(spec)],
+        "colour": [_check(checks.colour)],
         "sms": [_sms(spec)],
     }.get(spec.kind, [])
     validators = [*validators, Length(max=MAX_TEXT), *extra]
@@ -164,6 +165,8 @@ def to_form(entity: Entity, row: dict) -> dict:
             value = bool(value)
         elif spec.kind == "number":
             value = "" if value is None else f"{value:g}"
+        elif spec.kind == "colour":
+            value = checks.accent_of(value)
         data[spec.name] = "" if value is None else value
     return data
 
@@ -187,6 +190,8 @@ def to_row(entity: Entity, form: RecordForm) -> dict:
             row[spec.name] = checks.phone(text) if text else ""
         elif spec.kind == "number":
             row[spec.name] = float(text) if text else None
+        elif spec.kind == "colour":
+            row[spec.name] = json.dumps({"accent": checks.colour(text)} if text else {})
         elif spec.kind == "sms":
             row[spec.name] = (data or "").replace("\r\n", "\n").strip()
         else:

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from knowledge import audit, freshness, queries
 from knowledge.db import get_db
-from knowledge.editor import checks, forms
+from knowledge.editor import forms, labels
 from knowledge.editor.auth import current_user, login_required, refuse
 from knowledge.editor.blueprint import bp
 from knowledge.editor.entities import ENTITIES, Entity, children
@@ -36,11 +36,8 @@ def _may_change(entity: Entity):
 
 
 def row_label(entity: Entity, row: dict) -> str:
-    """How a row is named in lists and links."""
-    value = row.get(entity.label)
-    if entity.field(entity.label) and entity.field(entity.label).kind == "phone":
-        return checks.phone_for_people(value or "")
-    return str(value if value not in (None, "") else row.get(entity.key))
+    """How a row is named in lists, links and headings: never a raw id or code."""
+    return labels.readable(get_db(), entity, row)
 
 
 def _bound(entity: Entity, creating: bool, data: dict | None = None) -> forms.RecordForm:
@@ -96,6 +93,10 @@ def list_rows(table: str):
         }
         for r in rows
     ]
+    if entity.table == "service":
+        extra = labels.service_columns(db, [item["key"] for item in items])
+        for item in items:
+            item.update(extra[item["key"]])
     return render_template(
         "admin/list.html",
         entity=entity,
@@ -181,6 +182,7 @@ def _render_form(entity: Entity, form, row: dict | None, status: int):
         form=form,
         row=row,
         key=None if row is None else str(row[entity.key]),
+        name=row_label(entity, row) if row else "",
         kids=kids,
         options=_options(entity),
         history=audit.history(db, entity.table, str(row[entity.key]), 20) if row else [],

@@ -8,6 +8,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
+from tests.conftest import BASE_CONFIG
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,17 +48,10 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_app(tmp_path):
-    """A fresh app on its own database file, for serving to the browser."""
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(tmp_path / "bot.db"),
-            "TWILIO_AUTH_TOKEN": "test-token",
-            "SECRET_KEY": "test",
-            "PHONE_HASH_KEY": "test-hash-key",
-        }
-    )
+def live_app(tmp_path, seeded):
+    """A fresh app on its own copy of the seeded database file, for serving to the browser."""
+    shutil.copyfile(seeded, tmp_path / "bot.db")
+    return create_app({**BASE_CONFIG, "DATABASE": str(tmp_path / "bot.db")})
 
 
 @pytest.fixture

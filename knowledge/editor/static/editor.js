@@ -38,3 +38,28 @@
     measure(box);
   });
 })();
+
+// Ask before deleting, and before leaving an entry whose edits are not saved.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+  var record = document.querySelector("form.record");
+  if (!record) return;
+  function values() {
+    return Array.prototype.map.call(record.elements, function (field) {
+      return field.type === "checkbox" || field.type === "radio" ? field.checked : field.value;
+    }).join("\u0000");
+  }
+  var saved = values();
+  var saving = false;
+  record.addEventListener("submit", function () { saving = true; });
+  window.addEventListener("beforeunload", function (event) {
+    if (saving || values() === saved) return;
+    event.preventDefault();
+    event.returnValue = "";  // the browser shows its own "leave site?" question
+  });
+})();
