@@ -230,3 +230,21 @@ def test_a_partner_chat_is_counted_for_that_partner(client, partner, database):
     client.post("/api/chat", json={**CHAT, "session_id": "own-page"})
     partners_seen = sorted(row["partner"] for row in database["event"].rows)
     assert partners_seen == ["", "riverside"]
+
+
+def test_the_chat_pages_own_settings_are_for_the_bots_own_pages(client):
+    own = client.get("/widget/config", headers={"Origin": "http://localhost"})
+    assert own.status_code == 200
+    body = own.get_json()
+    assert body["partner"] == "" and body["exit_url"] == "http://localhost/demo/elsewhere"
+    assert body["max_message"] == 2000 and body["forget_minutes"] == 30
+    assert "Access-Control-Allow-Origin" not in own.headers
+    foreign = client.get("/widget/config", headers={"Origin": STRANGER})
+    assert foreign.status_code == 403
+    assert foreign.get_json()["error"].endswith(".")
+
+
+@pytest.mark.parametrize("app_config", [{"CHAT_PAGE_EXIT_URL": "https://news.example.com/"}])
+def test_the_chat_pages_quick_exit_address_is_a_setting(client):
+    body = client.get("/widget/config").get_json()
+    assert body["exit_url"] == "https://news.example.com/"
