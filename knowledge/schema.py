@@ -248,6 +248,23 @@ def _v9(db: sqlite_utils.Database) -> None:
         db["example"].insert_all(seed.example_rows())
 
 
+def _v11(db: sqlite_utils.Database) -> None:
+    """Nothing that joins a sender to a report, retry replies sealed, shared rate counters.
+
+    A retry's reply is kept sealed under its MessageSid's keyed hash, with no sender key;
+    conversation state forgets the id of its report event; an opt-in is no row at all.
+    """
+    db["delivery"].drop()
+    db["delivery"].create({"key": str, "reply": bytes, "created_at": float}, pk="key")
+    db["delivery"].create_index(["created_at"])
+    db.execute(
+        "UPDATE conversation SET state = json_remove(state, '$.event_id') WHERE json_valid(state)"
+    )
+    db.execute("DELETE FROM subscriber WHERE opted_out = 0")
+    db["rate_count"].create({"key": str, "hits": int, "expires_at": float}, pk="key")
+    db["rate_count"].create_index(["expires_at"])
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _v1),
     (2, _v2),
@@ -255,6 +272,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (6, _v6),
     (8, _v8),
     (9, _v9),
+    (11, _v11),
 ]
 
 
