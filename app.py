@@ -6,6 +6,7 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import settings
 from knowledge import cli, db, editor, queries, reports_page, retention, users_cli
@@ -32,6 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             queries.warm(warm, path, retrain=bool(app.config.get("RETRAIN_ON_CHANGE")))
         finally:
             warm.conn.close()
+    proxies = settings.count(app.config, "TRUSTED_PROXIES")
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=0, x_host=0)
     db.init_app(app)
     logs.init_app(app)
     for warning in health.configuration_warnings(app.config):

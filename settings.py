@@ -63,12 +63,20 @@ SETTINGS = [
         "SMS_RATE_LIMIT",
         "20/minute",
         "Most messages one sender may send before the bot sends one polite notice and then "
-        "stays silent until the window clears (Flask-Limiter notation, e.g. 20/minute).",
+        "stays silent until the window clears (e.g. 20/minute; shared by every worker).",
     ),
     Setting(
-        "RATELIMIT_STORAGE_URI",
-        "memory://",
-        "Where Flask-Limiter keeps its counters; memory:// counts per worker process.",
+        "CHAT_RATE_LIMIT",
+        "60/minute",
+        "Most /api/chat messages one address may send in a window (e.g. 60/minute); more get "
+        "a 429 with a sentence and count in no report. Shared by every worker (kept in the "
+        "database).",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        "0",
+        "How many proxies in front of the app add X-Forwarded-For; the chat limit counts "
+        "the address they report. 0 (no proxy) counts the connecting address.",
     ),
     Setting(
         "SECURE_COOKIES",
@@ -210,3 +218,11 @@ def from_environment() -> dict[str, str]:
 def defaults() -> dict[str, str | None]:
     """Every setting's default."""
     return {s.name: s.default for s in SETTINGS}
+
+
+def count(config: dict, name: str) -> int:
+    """A setting that holds a whole number of zero or more; anything else stops the start."""
+    value = str(config.get(name) or "0").strip()
+    if not value.isdigit():
+        raise StartupError(f"{name} must be a whole number such as 0 or 1, not {value!r}.")
+    return int(value)

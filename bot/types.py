@@ -130,7 +130,9 @@ class Session:
     last_intent: str = ""
     turns: int = 0
     updated_at: float = 0.0
-    event_id: int = 0  # the anonymous report event this conversation counts as
+    # What this conversation counts as in reports so far; filed as an anonymous event, with
+    # nothing linking it back, once the conversation ends.
+    event: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """A JSON-ready copy."""
@@ -142,7 +144,7 @@ class Session:
             "last_intent": self.last_intent,
             "turns": self.turns,
             "updated_at": self.updated_at,
-            "event_id": self.event_id,
+            "event": dict(self.event),
         }
 
     @classmethod

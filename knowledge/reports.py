@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from bot.signals import FALLBACK, NOISE, REASONS, SUBSTANTIVE
+from knowledge import events as event_store
 from knowledge.suppression import Cell, mark_small, protect_line, protect_table
 
 LANGUAGES = {"en": "English", "es": "Spanish"}
@@ -94,12 +95,10 @@ def _periods(start: dt.date, end: dt.date, period: str) -> list[dt.date]:
 
 
 def _events(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict]:
-    return list(
-        db.query(
-            "SELECT * FROM event WHERE day >= ? AND day <= ? ORDER BY id",
-            [start.isoformat(), end.isoformat()],
-        )
-    )
+    """Filed events and those of conversations still going on (counted once either way)."""
+    first, last = start.isoformat(), end.isoformat()
+    filed = db.query("SELECT * FROM event WHERE day >= ? AND day <= ? ORDER BY id", [first, last])
+    return [*filed, *event_store.in_progress(db, first, last)]
 
 
 def _names(db: sqlite_utils.Database, table: str, key: str, label: str) -> dict[str, str]:

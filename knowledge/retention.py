@@ -1,13 +1,15 @@
 """Retention: delete what is no longer needed, keeping only the anonymous report events.
 
 What is kept, and for how long (the README's "Privacy and retention" says why):
-conversation state 30 minutes after its last message; replies remembered for Twilio's
-retries 48 hours; delivery failures 30 days; anonymous events until staff delete them.
-Opt-outs are kept until the number sends START or DELETE.
+conversation state 30 minutes after its last message (its report counts are filed then as
+an anonymous event); replies remembered for Twilio's retries 48 hours; delivery failures
+30 days; rate-limit counters until their window ends; anonymous events until staff delete
+them. Opt-outs are kept until the number sends START or DELETE.
 """
 
 from __future__ import annotations
 
+import random
 import time
 
 import click
@@ -15,8 +17,9 @@ import sqlite_utils
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from knowledge import events
 from knowledge.db import connect
-from knowledge.state import DELIVERY_RETENTION
+from knowledge.state import DELIVERY_RETENTION, session_of
 
 CONVERSATION_RETENTION = 30 * 60
 FAILURE_RETENTION = 30 * 24 * 3600
@@ -24,6 +27,7 @@ PERIODS = {
     "conversation": ("updated_at", CONVERSATION_RETENTION),
     "delivery": ("created_at", DELIVERY_RETENTION),
     "delivery_failure": ("created_at", FAILURE_RETENTION),
+    "rate_count": ("expires_at", 0),
 }
 
 
@@ -37,6 +41,8 @@ def purge(
     now = time.time() if now is None else now
     removed = {}
     with db.atomic():
+        if not dry_run:
+            _file_ended(db, now - CONVERSATION_RETENTION)
         for table, (column, seconds) in PERIODS.items():
             where, args = f"[{column}] < ?", [now - seconds]
             removed[table] = db[table].count_where(where, args)
@@ -47,6 +53,18 @@ def purge(
             if not dry_run:
                 db.execute("DELETE FROM event WHERE day < ?", [events_before])
     return removed
+
+
+def _file_ended(db: sqlite_utils.Database, before: float) -> None:
+    """File the report counts of conversations about to be deleted, in no telling order."""
+    ended = [
+        session_of(state).event
+        for (state,) in db.execute("SELECT state FROM conversation WHERE updated_at < ?", [before])
+    ]
+    random.shuffle(ended)  # the rows' order must not follow the conversations'
+    for event in ended:
+        if event:
+            events.file(db, event)
 
 
 retention_cli = AppGroup("retention", help="Delete data past its retention period.")

@@ -288,6 +288,21 @@ def _v15(db: sqlite_utils.Database) -> None:
             f"UPDATE faq SET {column} = replace({column}, ?, ?) WHERE id = 'safety-phone'",
             [old, new],
         )
+def _v11(db: sqlite_utils.Database) -> None:
+    """Nothing that joins a sender to a report, retry replies sealed, shared rate counters.
+
+    A retry's reply is kept sealed under its MessageSid's keyed hash, with no sender key;
+    conversation state forgets the id of its report event; an opt-in is no row at all.
+    """
+    db["delivery"].drop()
+    db["delivery"].create({"key": str, "reply": bytes, "created_at": float}, pk="key")
+    db["delivery"].create_index(["created_at"])
+    db.execute(
+        "UPDATE conversation SET state = json_remove(state, '$.event_id') WHERE json_valid(state)"
+    )
+    db.execute("DELETE FROM subscriber WHERE opted_out = 0")
+    db["rate_count"].create({"key": str, "hits": int, "expires_at": float}, pk="key")
+    db["rate_count"].create_index(["expires_at"])
 
 
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
@@ -298,6 +313,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (8, _v8),
     (9, _v9),
     (10, _v10),
+    (11, _v11),
     (15, _v15),
 ]
 

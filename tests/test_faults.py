@@ -184,7 +184,7 @@ def fill(db, table: str, key_length: int, columns: dict) -> None:
 
 
 def table_key(table: str) -> str:
-    return {"conversation": "key", "delivery": "message_sid"}[table]
+    return "key"
 
 
 @pytest.fixture
@@ -196,7 +196,7 @@ def full_disk_client(app):
     pages = plain.execute("PRAGMA page_count").fetchone()[0]
     plain.execute(f"PRAGMA max_page_count = {pages}")
     fill(plain, "conversation", 64, {"state": "", "updated_at": 0.0})
-    fill(plain, "delivery", 34, {"reply": "", "sender_key": "", "created_at": 9e12})
+    fill(plain, "delivery", 32, {"reply": "", "created_at": 9e12})
     plain.conn.close()
 
     @app.before_request

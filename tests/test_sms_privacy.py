@@ -1,6 +1,7 @@
 """After real conversations, neither the SQLite file nor the logs hold numbers or texts."""
 
 import glob
+import json
 import logging
 from pathlib import Path
 
@@ -90,5 +91,34 @@ def test_the_logs_hold_no_phone_number_and_no_message_text(traffic):
 
 def test_the_conversation_really_happened(app, database, traffic):
     assert database["conversation"].count >= 3
-    assert database["subscriber"].count == 2
+    assert database["subscriber"].count == 1  # the carrier's opt-out; START left no row
     assert database["delivery"].count == 2 * len(CONVERSATION)
+
+
+def test_no_sender_row_holds_a_report_event_id(database, traffic):
+    states = [json.loads(row["state"]) for row in database["conversation"].rows]
+    assert states and all("event_id" not in state for state in states)
+    columns = {
+        table: [c.name for c in database[table].columns]
+        for table in ("conversation", "subscriber", "delivery")
+    }
+    assert columns == {
+        "conversation": ["key", "state", "updated_at"],
+        "subscriber": ["key", "opted_out", "updated_at"],
+        "delivery": ["key", "reply", "created_at"],
+    }
+
+
+def test_remembered_replies_hold_no_text_no_message_sid_and_no_sender(database, traffic):
+    rows = list(database["delivery"].rows)
+    everything = b"".join(bytes(row["reply"]) + row["key"].encode() for row in rows)
+    for word in (b"1-888-373-7888", b"Hotline", b"STOP", b"SM0000"):
+        assert word not in everything
+    assert max(len(row["reply"]) for row in rows) < 320  # compressed: under two SMS segments
+
+
+def test_start_leaves_no_opt_out_row(sms, database):
+    sms("STOP")
+    assert database["subscriber"].count == 1
+    sms("START")
+    assert database["subscriber"].count == 0

@@ -6,8 +6,8 @@ from flask import Blueprint, jsonify, make_response, request
 
 from bot.compose import format_phone
 from bot.types import LANGS, Service
-from webhooks import cors
-from webhooks.conversation import session_key, turn
+from webhooks import cors, ratelimit
+from webhooks.conversation import answer, save, session_key, settle
 
 bp = Blueprint("chat", __name__)
 MAX_MESSAGE = 2000
@@ -16,6 +16,14 @@ MAX_SESSION_ID = 200
 
 def _bad(sentence: str):
     return jsonify({"error": sentence}), 400
+
+
+def _too_many():
+    sentence = (
+        "Too many messages from this address; please wait a minute. In danger now? Call 911. "
+        "The National Human Trafficking Hotline: call 1-888-373-7888 or text 233733."
+    )
+    return jsonify({"error": sentence}), 429
 
 
 def resource_json(service: Service, lang: str) -> dict:
@@ -72,9 +80,24 @@ def api_chat():
     problem = _validate(data)
     if problem:
         return cors.grant(make_response(_bad(problem)), access)
+    address = session_key("address", request.remote_addr or "")
+    if ratelimit.chat_over(address):
+        return cors.grant(make_response(_too_many()), access)
     key = session_key("chat", data["session_id"])
     partner = access.partner.key if access.partner else ""  # reports count chats per partner
-    reply = turn("chat", key, data["message"], data.get("lang"), partner=partner)
+
+    def write(db, turn, check: bool) -> bool:
+        if not ratelimit.chat_hit(address):
+            return False  # only the count is kept: no session, nothing in the reports
+        save(db, turn, check)
+        return True
+
+    allowed, turn = settle(
+        lambda: answer("chat", key, data["message"], data.get("lang"), partner=partner), write
+    )
+    if allowed is False:
+        return cors.grant(make_response(_too_many()), access)
+    reply = turn.reply
     body = {
         "session_id": data["session_id"],
         "reply": reply.text,

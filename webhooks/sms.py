@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from twilio.request_validator import RequestValidator
@@ -13,11 +14,12 @@ from bot.sms import to_gsm7
 from knowledge import state
 from knowledge.db import get_db
 from webhooks import ratelimit
-from webhooks.conversation import say, session_key, soft_write, turn
+from webhooks.conversation import Turn, answer, save, say, session_key, settle
 
 bp = Blueprint("sms", __name__)
 # Keywords a carrier requires to work at any time, so the rate limit never holds them back.
 ALWAYS_ANSWERED = {"opt_out", "opt_in", "help", "delete"}
+MUST_SAVE = {"opt_out", "opt_in", "delete"}  # only true once saved: a failed save says so
 FAILED = {"failed", "undelivered"}
 UNSUBSCRIBED = "21610"  # Twilio: the recipient has replied STOP to this sender
 
@@ -56,9 +58,25 @@ def twiml(text: str) -> Response:
     return Response(str(response), mimetype="application/xml")
 
 
+class Claimed(Exception):
+    """Another request with the same MessageSid stored its reply first."""
+
+
+@dataclass
+class Plan:
+    """What the bot will answer to one new message, and what that answer changes."""
+
+    text: str
+    word: str | None
+    opted_out: bool
+    turn: Turn | None = None
+    subscribe: bool | None = None  # True: opt out; False: opt back in
+    forget: bool = False
+
+
 @bp.post("/sms")
 def incoming():
-    """Answer one text message."""
+    """Answer one text message: at most one reply per MessageSid, however often it comes."""
     if not signature_ok():
         abort(403)
     sender = request.form.get("From", "").strip()
@@ -67,42 +85,66 @@ def incoming():
         # Not something Twilio sends; answer safely without storing anything.
         return twiml(to_gsm7(say("fallback")))
     db = get_db()
+    secret = current_app.config["PHONE_HASH_KEY"]
     key = session_key("sms", sender)
-    now = time.time()
     sid = request.form.get("MessageSid", "")
-    if sid:
-        earlier = state.seen_reply(db, sid, now)
-        if earlier is not None:
-            return Response(earlier, mimetype="application/xml")  # a retry: same answer
-    response = _answer(db, key, body, now)
-    if sid and keyword(body) != "delete":  # after DELETE nothing tied to the sender stays
-        soft_write(state.remember_reply, db, sid, key, response.get_data(as_text=True), now)
-    return response
-
-
-def _answer(db, key: str, body: str, now: float) -> Response:
-    """The TwiML for one new message from the sender stored under key."""
+    claim = state.claim_key(secret, sid) if sid else ""
+    earlier = _earlier(db, secret, sid, claim)
+    if earlier is not None:
+        return twiml(earlier)  # a retry: the same answer, and the conversation stays put
     word = keyword(body)
-    if word not in ALWAYS_ANSWERED:
-        verdict = ratelimit.check(key)
-        if verdict != ratelimit.ALLOW:
-            if verdict == ratelimit.SILENT or state.opted_out(db, key):
-                return twiml("")
-            return twiml(to_gsm7(say("rate_limited")))
+
+    def write(db, plan: Plan, check: bool) -> str:
+        text = plan.text
+        if word not in ALWAYS_ANSWERED:
+            verdict = ratelimit.sms_hit(key)
+            if verdict != ratelimit.ALLOW:
+                text = "" if verdict == ratelimit.SILENT or plan.opted_out else _notice()
+                plan = Plan(text, word, plan.opted_out)  # a limited message changes nothing
+        if plan.forget:
+            state.forget_sender(db, key)
+        if plan.subscribe is not None:
+            state.set_opted_out(db, key, plan.subscribe, time.time())
+        if plan.turn is not None:
+            save(db, plan.turn, check)
+        if claim and not state.claim(db, claim, state.seal(secret, sid, text), time.time()):
+            raise Claimed
+        return text
+
+    try:
+        text, plan = settle(lambda: _plan(db, key, body, word), write, word in MUST_SAVE)
+    except Claimed:  # a copy of this message answered first: send what it sent
+        return twiml(_earlier(db, secret, sid, claim) or "")
+    return twiml(plan.text if text is None else text)  # None: not saved, answered all the same
+
+
+def _earlier(db, secret: str, sid: str, claim: str) -> str | None:
+    """The reply already sent for this MessageSid, if it was seen before."""
+    sealed = state.sealed_reply(db, claim, time.time()) if claim else None
+    return state.unseal(secret, sid, sealed) if sealed is not None else None
+
+
+def _notice() -> str:
+    return to_gsm7(say("rate_limited"))
+
+
+def _plan(db, key: str, body: str, word: str | None) -> Plan:
+    """The answer to one new message from the sender stored under key (nothing written)."""
+    opted = state.opted_out(db, key)
+    if word not in ALWAYS_ANSWERED and ratelimit.sms_over(key):
+        return Plan("", word, opted)  # limited already: the write decides notice or silence
     if word == "delete":
-        state.forget_sender(db, key)
         lang = "es" if literal(body) == "borrar" else "en"
-        return twiml(to_gsm7(say("deleted", lang, neutral=True)))
-    if state.opted_out(db, key):
-        if word != "opt_in":
-            return twiml("")  # nothing is sent until START
-        state.set_opted_out(db, key, False, now)
-    elif word == "opt_out":
-        state.set_opted_out(db, key, True, now)
+        text = to_gsm7(say("deleted", lang, neutral=True))
+        return Plan(text, word, opted, forget=True)
+    if opted and word != "opt_in":
+        return Plan("", word, opted)  # nothing is sent until START
+    subscribe = False if opted else (True if word == "opt_out" else None)
     if not body.strip() and _media_count() > 0:
-        return twiml(to_gsm7(say("media_only")))
-    reply = turn("sms", key, body)
-    return twiml(reply.text)
+        text = to_gsm7(say("media_only"))
+        return Plan(text, word, opted, subscribe=subscribe)
+    turn = answer("sms", key, body)
+    return Plan(turn.reply.text, word, opted, turn=turn, subscribe=subscribe)
 
 
 @bp.post("/sms/status")
