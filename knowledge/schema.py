@@ -288,6 +288,8 @@ def _v15(db: sqlite_utils.Database) -> None:
             f"UPDATE faq SET {column} = replace({column}, ?, ?) WHERE id = 'safety-phone'",
             [old, new],
         )
+
+
 def _v11(db: sqlite_utils.Database) -> None:
     """Nothing that joins a sender to a report, retry replies sealed, shared rate counters.
 
