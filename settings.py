@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from limits import parse
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -97,6 +99,13 @@ SETTINGS = [
         "does not extend it). Signing out, a password or role change, or removing the "
         "account ends every session of that account at once.",
     ),
+    Setting(
+        "SIGNIN_RATE_LIMIT",
+        "4 per 15 minutes",
+        "Most staff sign-in attempts one address may make (Flask-Limiter notation); a "
+        "successful sign-in starts the count again. Kept below the 5 failures that lock an "
+        "account, so a stranger at one address cannot lock anyone out.",
+    ),
     Setting("TESTING", "", "Set by tests."),
 ]
 
@@ -130,9 +139,21 @@ def positive_number(config: dict, name: str) -> float:
     return number
 
 
+def rate(config: dict, name: str):
+    """A setting in Flask-Limiter's notation (4 per 15 minutes); StartupError otherwise."""
+    value = config.get(name)
+    try:
+        return parse(value)
+    except (TypeError, ValueError) as error:
+        raise StartupError(
+            f"Refusing to start: {name} is not a rate such as 4 per 15 minutes: {value!r}."
+        ) from error
+
+
 def check_startup(config: dict) -> None:
     """Refuse to start with a setting that cannot be read, or without real secrets in production."""
     positive_number(config, "STAFF_SESSION_HOURS")
+    rate(config, "SIGNIN_RATE_LIMIT")
     if config.get("TESTING") or config.get("ENVIRONMENT") == "development":
         return
     weak = weak_secrets(config)

@@ -14,6 +14,7 @@ from knowledge.editor import (  # noqa: F401 (each module adds its routes)
     people,
     preview,
     records,
+    throttle,
     transfer_views,
 )
 from knowledge.editor.auth import FixedLifetimeSessions, current_user, refuse
@@ -70,6 +71,7 @@ def init_app(app: Flask, exempt: tuple[Blueprint, ...] = ()) -> None:
         SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.session_interface = FixedLifetimeSessions()
+    throttle.init_app(app)
     app.before_request(transfer_views.allow_large_uploads)  # before CSRF reads the body
     csrf.init_app(app)
     for blueprint in exempt:
