@@ -25,11 +25,9 @@ csrf = CSRFProtect()
 
 def secure_cookies(app: Flask) -> bool:
     """Whether session cookies are sent over HTTPS only (SECURE_COOKIES: auto, 1 or 0)."""
-    value = str(app.config.get("SECURE_COOKIES", "auto")).strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
+    value = app.config.get("SECURE_COOKIES", "auto")
+    if value != "auto":
+        return settings.flag("SECURE_COOKIES", value)
     development = app.config.get("ENVIRONMENT") == "development"
     return not (app.debug or app.testing or development)
 
