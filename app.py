@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(settings.from_environment())
     if test_config:
         app.config.update(test_config)
+    app.config.update(settings.read(app.config))  # flags as True/False, or a sentence
     settings.check_startup(app.config)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     path = app.config["DATABASE"]

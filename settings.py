@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from limits import parse
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -16,6 +18,9 @@ class Setting:
     default: str | None
     help: str
     secret: bool = False
+    # How the value is read: "text" as it is; "flag" strictly as a yes or no (see flag());
+    # "flag or auto" as a flag or the word auto.
+    kind: str = "text"
 
 
 SETTINGS = [
@@ -83,12 +88,14 @@ SETTINGS = [
         "auto",
         "Send the staff editor's session cookie over HTTPS only: 1, 0, or auto (on unless "
         "ENVIRONMENT is development or the app runs in debug or testing mode).",
+        kind="flag or auto",
     ),
     Setting(
         "READ_ONLY",
         "",
         "Set to 1 to open the database read-only (maintenance, a read-only disk): the bot "
         "still answers but remembers nothing, and staff edits get a 503.",
+        kind="flag",
     ),
     Setting(
         "TRAIN_AT_START",
@@ -98,6 +105,7 @@ SETTINGS = [
         "process). Empty: train in the background, and answer with the rules until it is done. "
         "`flask` commands (kb, users, retention) leave it empty unless it is set in the "
         "environment: they never read a message; `make run` sets it.",
+        kind="flag",
     ),
     Setting(
         "RETRAIN_ON_CHANGE",
@@ -106,6 +114,7 @@ SETTINGS = [
         "rules (about 7 s; replies meanwhile use the model they had). Empty keeps the model "
         "trained at start: the test suite's setting, where hundreds of edits would each "
         "retrain.",
+        kind="flag",
     ),
     Setting(
         "STAFF_SESSION_HOURS",
@@ -119,6 +128,7 @@ SETTINGS = [
         "",
         "Set to 1 to serve the directory read-only as the Open Referral HSDS 3.0 API under "
         "/hsds (for 211s and coalitions). Empty: /hsds answers 404.",
+        kind="flag",
     ),
     Setting(
         "HSDS_RATE_LIMIT",
@@ -154,10 +164,18 @@ SETTINGS = [
         "`kb import --confirm-deletions`). A careless restore of a near-empty file once "
         "emptied the bot.",
     ),
-    Setting("TESTING", "", "Set by tests."),
+    Setting(
+        "SIGNIN_RATE_LIMIT",
+        "4 per 15 minutes",
+        "Most staff sign-in attempts one address may make (Flask-Limiter notation); a "
+        "successful sign-in starts the count again. Kept below the 5 failures that lock an "
+        "account, so a stranger at one address cannot lock anyone out.",
+    ),
+    Setting("TESTING", "", "Set by tests (1 or 0).", kind="flag"),
 ]
 
 MIN_SECRET_LENGTH = 16
+ENVIRONMENTS = ("production", "development")
 
 
 class StartupError(SystemExit):
@@ -175,6 +193,41 @@ def weak_secrets(config: dict) -> list[str]:
     return weak
 
 
+TRUE = ("1", "true", "yes", "on")
+FALSE = ("0", "false", "no", "off", "")  # empty: not set
+
+
+def flag(name: str, value: object) -> bool:
+    """A yes-or-no setting read strictly; StartupError with a sentence for anything else.
+
+    Read loosely, "0" or "false" would be a non-empty string and so true: TESTING=0 would
+    turn testing on and skip the production secret check.
+    """
+    if isinstance(value, bool) or value is None:
+        return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in TRUE + FALSE:
+        return value.strip().lower() in TRUE
+    raise StartupError(
+        f"Refusing to start: {name} must be 1 or 0 (or true/false, yes/no, on/off), not {value!r}."
+    )
+
+
+def read(config: dict) -> dict:
+    """The flag settings in config as True or False ("auto", or empty, stays "auto")."""
+    values = {}
+    for setting in SETTINGS:
+        if setting.name not in config or setting.kind == "text":
+            continue
+        value = config[setting.name]
+        if setting.kind == "flag or auto" and str(value).strip().lower() in ("auto", ""):
+            values[setting.name] = "auto"
+        else:
+            values[setting.name] = flag(setting.name, value)
+    return values
+
+
 def positive_number(config: dict, name: str) -> float:
     """A setting that must be a number above zero; StartupError with a sentence otherwise."""
     value = config.get(name)
@@ -187,9 +240,26 @@ def positive_number(config: dict, name: str) -> float:
     return number
 
 
+def rate(config: dict, name: str):
+    """A setting in Flask-Limiter's notation (4 per 15 minutes); StartupError otherwise."""
+    value = config.get(name)
+    try:
+        return parse(value)
+    except (TypeError, ValueError) as error:
+        raise StartupError(
+            f"Refusing to start: {name} is not a rate such as 4 per 15 minutes: {value!r}."
+        ) from error
+
+
 def check_startup(config: dict) -> None:
     """Refuse to start with a setting that cannot be read, or without real secrets in production."""
     positive_number(config, "STAFF_SESSION_HOURS")
+    rate(config, "SIGNIN_RATE_LIMIT")
+    if config.get("ENVIRONMENT") not in ENVIRONMENTS:
+        raise StartupError(
+            f"Refusing to start: ENVIRONMENT must be {' or '.join(ENVIRONMENTS)}, "
+            f"not {config.get('ENVIRONMENT')!r}."
+        )
     if config.get("TESTING") or config.get("ENVIRONMENT") == "development":
         return
     weak = weak_secrets(config)

@@ -131,36 +131,49 @@ def all_users(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query(sql))
 
 
+# One sentence for every refusal: an unknown name, a wrong password and a locked account
+# read the same, so sign-in cannot tell a stranger which usernames exist.
+REFUSED = (
+    f"The username or password is wrong, or the account is locked after {MAX_FAILURES} "
+    f"failed sign-ins (for {LOCKOUT_SECONDS // 60} minutes, or until an admin unlocks it)."
+)
+
+
+def _claim_attempt(db: sqlite_utils.Database, user_id: int, now: float) -> bool:
+    """Count one attempt before the password is checked; False if the account is locked.
+
+    One UPDATE does it, so concurrent attempts each take their own number: however many
+    arrive at once, at most MAX_FAILURES are checked before the account locks. The attempt
+    that reaches the limit locks it at once (a right password then lifts the lock).
+    """
+    sql = """
+        UPDATE staff_user
+        SET failed = CASE WHEN locked_until > 0 THEN 1 ELSE coalesce(failed, 0) + 1 END,
+            locked_until = CASE
+                WHEN (CASE WHEN locked_until > 0 THEN 1 ELSE coalesce(failed, 0) + 1 END) >= ?
+                THEN ? ELSE 0 END
+        WHERE id = ? AND coalesce(locked_until, 0) <= ?
+    """
+    with db.atomic():
+        cursor = db.execute(sql, [MAX_FAILURES, now + LOCKOUT_SECONDS, user_id, now])
+    return cursor.rowcount == 1
+
+
 def authenticate(
     db: sqlite_utils.Database, username: str, password: str, now: float | None = None
 ) -> SignIn:
-    """Check a username and password, counting failures and locking the account after too many."""
+    """Check a username and password, counting failures and locking the account after too many.
+
+    Every refusal gives the same sentence and checks a password hash, so neither the words
+    nor the time taken tell an unknown name from a locked account.
+    """
     now = time.time() if now is None else now
     row = find(db, username)
-    if row is None:
+    if row is None or not _claim_attempt(db, row["id"], now):
         check_password_hash(_DUMMY_HASH, password)
-        return SignIn(None, "The username or password is wrong.")
-    if (row["locked_until"] or 0) > now:
-        minutes = max(1, round((row["locked_until"] - now) / 60))
-        return SignIn(
-            None,
-            f"This account is locked after {MAX_FAILURES} failed sign-ins. "
-            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}, or ask an admin.",
-        )
+        return SignIn(None, REFUSED)
     if not check_password_hash(row["password_hash"], password):
-        failed = (row["failed"] or 0) + 1
-        locked = now + LOCKOUT_SECONDS if failed >= MAX_FAILURES else 0.0
-        with db.atomic():
-            db["staff_user"].update(
-                row["id"], {"failed": 0 if locked else failed, "locked_until": locked}
-            )
-        if locked:
-            return SignIn(
-                None,
-                f"Too many failed sign-ins: this account is locked for "
-                f"{LOCKOUT_SECONDS // 60} minutes.",
-            )
-        return SignIn(None, "The username or password is wrong.")
+        return SignIn(None, REFUSED)
     with db.atomic():
         db["staff_user"].update(row["id"], {"failed": 0, "locked_until": 0.0})
     return SignIn(_user(row))

@@ -13,6 +13,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, jsonify, request
 from limits import parse
 
+import settings
 from knowledge import hsds_api
 from knowledge.db import get_db
 from settings import StartupError
@@ -51,7 +52,7 @@ def _error(status: int, sentence: str):
 
 @bp.before_request
 def _gate():
-    if current_app.config.get("HSDS_API") != "1":
+    if not settings.flag("HSDS_API", current_app.config.get("HSDS_API")):
         return _error(404, "The HSDS API is not switched on for this service.")
     limiter = current_app.extensions["sms_limiter"].limiter
     if not limiter.hit(current_app.extensions["hsds_limit"], "hsds", request.remote_addr or ""):

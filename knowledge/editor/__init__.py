@@ -14,6 +14,7 @@ from knowledge.editor import (  # noqa: F401 (each module adds its routes)
     people,
     preview,
     records,
+    throttle,
     transfer_views,
 )
 from knowledge.editor.auth import FixedLifetimeSessions, current_user, refuse
@@ -24,11 +25,9 @@ csrf = CSRFProtect()
 
 def secure_cookies(app: Flask) -> bool:
     """Whether session cookies are sent over HTTPS only (SECURE_COOKIES: auto, 1 or 0)."""
-    value = str(app.config.get("SECURE_COOKIES", "auto")).strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
+    value = app.config.get("SECURE_COOKIES", "auto")
+    if value != "auto":
+        return settings.flag("SECURE_COOKIES", value)
     development = app.config.get("ENVIRONMENT") == "development"
     return not (app.debug or app.testing or development)
 
@@ -70,6 +69,7 @@ def init_app(app: Flask, exempt: tuple[Blueprint, ...] = ()) -> None:
         SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.session_interface = FixedLifetimeSessions()
+    throttle.init_app(app)
     app.before_request(transfer_views.allow_large_uploads)  # before CSRF reads the body
     csrf.init_app(app)
     for blueprint in exempt:

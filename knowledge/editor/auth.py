@@ -30,6 +30,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from knowledge import users
 from knowledge.db import get_db
+from knowledge.editor import throttle
 from knowledge.editor.blueprint import bp
 from knowledge.editor.forms import PasswordForm, SignInForm
 
@@ -137,8 +138,12 @@ def login():
     problem = ""
     status = 200
     if form.validate_on_submit():
+        if not throttle.attempt():
+            problem = throttle.wait_sentence()
+            return render_template("admin/login.html", form=form, problem=problem), 429
         outcome = users.authenticate(get_db(), form.username.data, form.password.data)
         if outcome.user is not None:
+            throttle.forget()
             _start_session(outcome.user)
             return redirect(_safe_next(request.args.get("next")))
         problem, status = outcome.problem, 401
