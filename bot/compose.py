@@ -65,9 +65,11 @@ def render(kb: Knowledge, key: str, lang: str, program: str = "", **fields: str)
     """Fill a template with the knowledge base's numbers and the given fields."""
     values = {**numbers(kb), "program": program, **fields}
     try:
-        return placeholders.fill(kb.template(key, lang), values)  # unknown ones left empty
+        template = kb.template(key, lang)
+        placeholders.check(template, {*placeholders.KNOWN, *values})
     except (ValueError, AttributeError, IndexError, KeyError, TypeError):
         return ""  # a damaged template says nothing; the safety floor fills the reply in
+    return placeholders.fill(template, values)
 
 
 def services_text(kb: Knowledge, lang: str, services: list[Service], place: Place | None) -> str:

@@ -16,7 +16,7 @@ MESSAGES = [DANGER, MINOR, "hello", "i need a lawyer in hartford", "what is traf
 
 def _empty(app):
     """What importing {"service": []} as kb-json did: every content table emptied."""
-    kb_io.import_kb(connect(app.config["DATABASE"]), {"service": []})
+    kb_io.import_kb(connect(app.config["DATABASE"]), {"service": []}, confirmed=True)
 
 
 def _broken_templates(app):

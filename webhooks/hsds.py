@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from limits import parse
 
 import settings
-from knowledge import hsds_api
+from knowledge import hsds_api, state
 from knowledge.db import get_db
 from settings import StartupError
 
@@ -54,8 +54,9 @@ def _error(status: int, sentence: str):
 def _gate():
     if not settings.flag("HSDS_API", current_app.config.get("HSDS_API")):
         return _error(404, "The HSDS API is not switched on for this service.")
-    limiter = current_app.extensions["sms_limiter"].limiter
-    if not limiter.hit(current_app.extensions["hsds_limit"], "hsds", request.remote_addr or ""):
+    limiter = current_app.extensions["rate_limits"]["limiter"]  # counts shared by workers
+    who = state.keyed_hash(current_app.config["PHONE_HASH_KEY"], "hsds", request.remote_addr or "")
+    if not limiter.hit(current_app.extensions["hsds_limit"], "hsds", who):
         return _error(429, "Too many requests: please wait a minute and try again.")
     return None
 
