@@ -7,6 +7,8 @@ from datetime import timedelta
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+import settings
+from knowledge import archive
 from knowledge.editor import (  # noqa: F401 (each module adds its routes)
     auth,
     history,
@@ -64,7 +66,11 @@ def init_app(app: Flask, exempt: tuple[Blueprint, ...] = ()) -> None:
         SESSION_COOKIE_SECURE=secure_cookies(app),
         PERMANENT_SESSION_LIFETIME=SIGNED_IN_FOR,
     )
-    app.before_request(transfer_views.allow_large_uploads)  # before CSRF reads the body
+    app.before_request(transfer_views.limit_body)  # before CSRF or sign-in read the body
+    archive.configure(
+        settings.integer(app.config, "IMPORT_MAX_MEMBERS"),
+        settings.integer(app.config, "IMPORT_MAX_UNCOMPRESSED"),
+    )
     csrf.init_app(app)
     for blueprint in exempt:
         csrf.exempt(blueprint)
