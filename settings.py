@@ -171,6 +171,25 @@ SETTINGS = [
         "successful sign-in starts the count again. Kept below the 5 failures that lock an "
         "account, so a stranger at one address cannot lock anyone out.",
     ),
+    Setting(
+        "IMPORT_MAX_UPLOAD",
+        str(50 * 1024 * 1024),
+        "Largest file (bytes) an admin may upload to import; a bigger body gets a 413 before "
+        "sign-in or the CSRF check reads it. The Miami 211 datapackage is about 1 MB.",
+    ),
+    Setting(
+        "IMPORT_MAX_UNCOMPRESSED",
+        str(200 * 1024 * 1024),
+        "Most bytes an import zip may unpack to, all members together (Miami 211: 8 MB); "
+        "checked before anything is decompressed, so a zip bomb is refused at once.",
+    ),
+    Setting("IMPORT_MAX_MEMBERS", "200", "Most files an import zip may hold."),
+    Setting(
+        "IMPORT_WAITING_SECONDS",
+        "86400",
+        "An uploaded file that had its dry run but was neither imported nor forgotten is "
+        "deleted after this many seconds.",
+    ),
     Setting("TESTING", "", "Set by tests (1 or 0).", kind="flag"),
 ]
 

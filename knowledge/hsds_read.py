@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import zipfile
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import IO
 
+from knowledge import archive
 from knowledge.hsds_ids import RECORD_TERM_ID, is_record, read_record
 
 # CSV file stems of HSDS 1.1, 2.x and 3.0, by the table they fill here.
@@ -33,6 +33,7 @@ FILES = {
     "eligibility": "eligibility",
 }
 Tables = dict[str, list[dict]]
+MAX_DESCRIPTOR = 10 * 1024 * 1024  # datapackage.json describes files; it is never this big
 
 
 class HsdsReadError(ValueError):
@@ -65,41 +66,48 @@ def canonical(table: str, row: dict) -> tuple[str, dict]:
     return table, row
 
 
-def _read_csv(text: str, table: str, tables: Tables) -> None:
-    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+def _read_csv(rows: Iterator[dict], table: str, tables: Tables) -> None:
+    for number, row in enumerate(rows, start=2):
         name, clean = canonical(table, {**row, "_line": f"line {number}"})
         tables[name].append(clean)
 
 
-def _tabular(members: dict[str, bytes], notes: list[str]) -> Tables:
+def _tabular(names: list[str], opener: Callable[[str], IO[bytes]], notes: list[str]) -> Tables:
     """Rows from CSV files named as HSDS names them (wherever they sit in the package)."""
     tables: Tables = defaultdict(list)
-    for path, data in sorted(members.items()):
+    for path in sorted(names):
         stem = PurePosixPath(path).stem
         if not path.lower().endswith(".csv"):
             continue
         if stem not in FILES:
             notes.append(f"{PurePosixPath(path).name} is not used by the bot and was skipped")
             continue
-        _read_csv(data.decode("utf-8-sig"), FILES[stem], tables)
+        with opener(path) as stream:
+            _read_csv(archive.csv_rows(stream, PurePosixPath(path).name), FILES[stem], tables)
     return tables
 
 
-def _listed_missing(members: dict[str, bytes], notes: list[str]) -> str:
+def _listed_missing(names: list[str], opener: Callable[[str], IO[bytes]], notes: list[str]) -> str:
     """The package's name; notes the resources datapackage.json lists but the zip lacks."""
-    meta = next((p for p in members if PurePosixPath(p).name == "datapackage.json"), None)
+    meta = next((p for p in names if PurePosixPath(p).name == "datapackage.json"), None)
     if meta is None:
         return ""
     try:
-        package = json.loads(members[meta].decode("utf-8-sig"))
-    except ValueError:
+        with opener(meta) as stream:
+            package = json.loads(stream.read(MAX_DESCRIPTOR).decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        notes.append("datapackage.json is not JSON that can be read and was ignored")
         return ""
     if not isinstance(package, dict):
         return ""
-    names = {PurePosixPath(p).name for p in members}
-    for resource in package.get("resources") or []:
+    resources = package.get("resources") or []
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        notes.append("datapackage.json's resources is not a list of objects and was ignored")
+        resources = []
+    present = {PurePosixPath(p).name for p in names}
+    for resource in resources:
         listed = PurePosixPath(str(resource.get("path", ""))).name
-        if listed and listed not in names:
+        if listed and listed not in present:
             notes.append(f"datapackage.json lists {listed}, which the package does not hold")
     return str(package.get("name") or "")
 
@@ -107,20 +115,32 @@ def _listed_missing(members: dict[str, bytes], notes: list[str]) -> str:
 def read_datapackage(path: Path, notes: list[str]) -> tuple[Tables, str]:
     """A tabular data package: a zip or a folder with datapackage.json and CSV files."""
     if path.is_dir():
-        members = {str(p.relative_to(path)): p.read_bytes() for p in path.rglob("*") if p.is_file()}
-    else:
-        try:
-            with zipfile.ZipFile(path) as archive:
-                members = {
-                    i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()
-                }
-        except zipfile.BadZipFile as exc:
-            raise HsdsReadError(f"{path.name} is not a zip file: {exc}") from exc
-    name = _listed_missing(members, notes)
-    tables = _tabular(members, notes)
+        names = [str(p.relative_to(path)) for p in path.rglob("*") if p.is_file()]
+        return _package(path.name, names, lambda n: (path / n).open("rb"), notes)
+    try:
+        with archive.open_zip(path) as package:
+            names = [i.filename for i in package.infolist() if not i.is_dir()]
+            return _package(path.name, names, package.open, notes)
+    except archive.ArchiveRefused as exc:
+        raise HsdsReadError(str(exc)) from exc
+
+
+def _package(
+    label: str, names: list[str], opener: Callable[[str], IO[bytes]], notes: list[str]
+) -> tuple[Tables, str]:
+    name = _listed_missing(names, opener, notes)
+    tables = _tabular(names, opener, notes)
     if not tables:
-        raise HsdsReadError(f"{path.name} holds no HSDS CSV files (organizations.csv, ...)")
+        raise HsdsReadError(f"{label} holds no HSDS CSV files (organizations.csv, ...)")
     return tables, name
+
+
+def _objects(value: object, table: str) -> list[dict]:
+    """A list of JSON objects, or a sentence saying it is not one."""
+    items = value or []
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise HsdsReadError(f"the {table} entries must be a list of JSON objects")
+    return items
 
 
 class _Flattener:
@@ -131,6 +151,8 @@ class _Flattener:
         self.seen: set[tuple[str, str]] = set()
 
     def add(self, table: str, obj: dict, **links: object) -> str:
+        if not isinstance(obj, dict):
+            raise HsdsReadError(f"an entry in a {table} list is not a JSON object")
         row = {k: v for k, v in obj.items() if not isinstance(v, (dict, list))}
         row.update({k: v for k, v in links.items() if v is not None})
         key = str(row.get("id") or "")
@@ -148,9 +170,9 @@ class _Flattener:
 
     def organization(self, obj: dict) -> str:
         oid = self.add("organization", obj)
-        for service in obj.get("services") or []:
+        for service in _objects(obj.get("services"), "service"):
             self.service(service, oid)
-        for location in obj.get("locations") or []:
+        for location in _objects(obj.get("locations"), "location"):
             self.location(location, oid)
         return oid
 
@@ -162,14 +184,14 @@ class _Flattener:
             "service", obj, organization_id=obj.get("organization_id") or organization_id
         )
         for table, key in (("phone", "phones"), ("schedule", "schedules")):
-            for item in obj.get(key) or []:
+            for item in _objects(obj.get(key), table):
                 self.add(table, item, service_id=sid)
         for table, key in (("service_area", "service_areas"), ("language", "languages")):
-            for item in obj.get(key) or []:
+            for item in _objects(obj.get(key), table):
                 self.add(table, item, service_id=sid)
-        for sal in obj.get("service_at_locations") or []:
+        for sal in _objects(obj.get("service_at_locations"), "service_at_location"):
             self.service_at_location(sal, sid)
-        for attribute in obj.get("attributes") or []:
+        for attribute in _objects(obj.get("attributes"), "attribute"):
             if is_record(attribute):
                 continue  # added with the service itself
             term = attribute.get("taxonomy_term")
@@ -187,7 +209,7 @@ class _Flattener:
         lid = self.add(
             "location", obj, organization_id=obj.get("organization_id") or organization_id
         )
-        for address in obj.get("addresses") or []:
+        for address in _objects(obj.get("addresses"), "address"):
             self.add("address", address, location_id=lid)
         return lid
 
@@ -198,7 +220,7 @@ class _Flattener:
         lid = self.location(location) if isinstance(location, dict) else obj.get("location_id")
         self.add("service_at_location", obj, service_id=service_id, location_id=lid)
         for table, key in (("phone", "phones"), ("schedule", "schedules")):
-            for item in obj.get(key) or []:
+            for item in _objects(obj.get(key), table):
                 self.add(table, item, service_id=service_id)
 
     def any(self, obj: object) -> None:
@@ -231,10 +253,14 @@ def read_json(path: Path, notes: list[str]) -> Tables:
             doc = json.loads(file.read_text(encoding="utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise HsdsReadError(f"{file.name} is not JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise HsdsReadError(f"{file.name} is nested too deeply to read") from exc
         if isinstance(doc, dict) and any(str(k).endswith(".csv") for k in doc):
             for name, rows in doc.items():  # tabular.json: {"services.csv": [rows], ...}
                 stem = PurePosixPath(str(name)).stem
                 for row in rows if stem in FILES and isinstance(rows, list) else []:
+                    if not isinstance(row, dict):
+                        raise HsdsReadError(f"a row of {name} is not a JSON object")
                     table, clean = canonical(FILES[stem], {**row})
                     flat.tables[table].append(clean)
             continue

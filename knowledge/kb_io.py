@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from knowledge import hsds_clean, schema
+from knowledge import archive, hsds_clean, schema
 from knowledge.import_report import (
     BAD_PHONE,
     BAD_VALUE,
@@ -81,27 +81,61 @@ def _pk(db: sqlite_utils.Database, table: str) -> str:
 def read_kb(path: Path, fmt: str) -> dict[str, list[dict]]:
     """Tables from this project's own export: 'kb-json', or 'kb-csv' (a folder or a zip)."""
     if fmt == "kb-json":
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        if path.is_dir() or zipfile.is_zipfile(path):
+            raise ImportFailed(f"Nothing was changed: {path.name} is not a kb-json file")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise ImportFailed(f"Nothing was changed: {path.name} is not JSON") from exc
         if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
             raise ImportFailed("Nothing was changed: the JSON is not {table: [rows]}")
+        for table, rows in data.items():
+            number = next((n for n, r in enumerate(rows, 1) if not isinstance(r, dict)), 0)
+            if number:
+                raise ImportFailed(f"Nothing was changed: {table} row {number} is not an object")
         return data
-    if path.is_dir():
-        texts = {p.stem: p.read_text(encoding="utf-8-sig") for p in path.glob("*.csv")}
-    else:
-        with zipfile.ZipFile(path) as archive:
-            texts = {
-                Path(n).stem: archive.read(n).decode("utf-8-sig")
-                for n in archive.namelist()
-                if n.endswith(".csv")
-            }
-    return {stem: list(csv.DictReader(io.StringIO(text))) for stem, text in texts.items()}
+    try:
+        if path.is_dir():
+            tables = {}
+            for file in path.glob("*.csv"):
+                with file.open("rb") as stream:
+                    tables[file.stem] = list(archive.csv_rows(stream, file.name))
+            return tables
+        with archive.open_zip(path) as package:
+            tables = {}
+            for name in package.namelist():
+                if name.endswith(".csv"):
+                    with package.open(name) as stream:
+                        tables[Path(name).stem] = list(archive.csv_rows(stream, Path(name).name))
+            return tables
+    except archive.ArchiveRefused as exc:
+        raise ImportFailed(f"Nothing was changed: {exc}") from exc
 
 
 def _typed(value: object, kind: type) -> object:
-    """A CSV string as the column's type (blank numbers are NULL)."""
+    """A CSV string as the column's type (blank numbers are NULL); ValueError if it is not."""
+    if isinstance(value, (dict, list)):
+        raise ValueError("is a list or an object, not a single value")
     if not isinstance(value, str) or kind is str:
         return value
-    return None if value.strip() == "" else kind(value)
+    if value.strip() == "":
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"{value[:40]!r} is not a {kind.__name__}") from None
+
+
+def _row(raw: dict, columns: dict) -> tuple[dict, str]:
+    """The row's known columns as their types, and a sentence on the first that is not."""
+    row = {}
+    for key, value in raw.items():
+        if key in columns:
+            try:
+                row[key] = _typed(value, columns[key])
+            except ValueError as exc:
+                return row, f"{key} {exc}"
+    return row, ""
 
 
 def _check(table: str, row: dict, report: ImportReport, where: str) -> bool:
@@ -141,7 +175,10 @@ def validate_kb(
         kept[table], keys[table] = [], set()
         for number, raw in enumerate(tables.get(table, []), start=1):
             report.read[table] += 1
-            row = {k: _typed(v, columns[k]) for k, v in raw.items() if k in columns}
+            row, problem = _row(raw, columns)
+            if problem:
+                report.reject(table, f"row {number}", BAD_VALUE, problem)
+                continue
             key = tuple(row.get(k) for k in pks)
             where = "/".join(str(k) for k in key) if all(k not in (None, "") for k in key) else ""
             if not where:

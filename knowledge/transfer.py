@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from knowledge import hsds_export, hsds_import, kb_io, schema
+from knowledge import archive, hsds_export, hsds_import, kb_io, schema
 from knowledge.import_report import ImportFailed, ImportReport
 
 IMPORT_FORMATS = ("kb-json", "kb-csv", "hsds-json", "hsds-datapackage")
@@ -19,8 +19,11 @@ EXPORT_FORMATS = ("json", "csv", "hsds-json", "hsds-datapackage")
 def _names_in(path: Path) -> set[str]:
     if path.is_dir():
         return {p.name for p in path.iterdir()}
-    with zipfile.ZipFile(path) as archive:
-        return {Path(n).name for n in archive.namelist()}
+    try:
+        with archive.open_zip(path) as package:
+            return {Path(n).name for n in package.namelist()}
+    except archive.ArchiveRefused as exc:
+        raise ImportFailed(f"Nothing was changed: {exc}") from exc
 
 
 def detect_format(path: str | Path) -> str:
@@ -37,7 +40,7 @@ def detect_format(path: str | Path) -> str:
         raise ImportFailed(f"Nothing was changed: {path.name} holds no known tables")
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ImportFailed(f"Nothing was changed: {path.name} is not JSON or a zip") from exc
     if isinstance(data, dict) and "service" in data and set(data) <= set(schema.CONTENT_TABLES):
         return "kb-json"
@@ -71,6 +74,10 @@ def import_path(
     fmt = fmt or detect_format(path)
     if fmt not in IMPORT_FORMATS:
         raise ImportFailed(f"Nothing was changed: unknown format {fmt!r}")
+    if fmt == "kb-csv" and not (path.is_dir() or zipfile.is_zipfile(path)):
+        raise ImportFailed(f"Nothing was changed: {path.name} is not a folder or zip of CSV files")
+    if fmt == "hsds-json" and not path.is_dir() and zipfile.is_zipfile(path):
+        raise ImportFailed(f"Nothing was changed: {path.name} is a zip, not HSDS JSON")
     if fmt.startswith("kb-"):
         return kb_io.import_kb(db, kb_io.read_kb(path, fmt), dry_run=dry_run, fmt=fmt, **guard)
     return hsds_import.import_hsds(

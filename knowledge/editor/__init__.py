@@ -8,6 +8,7 @@ from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import settings
+from knowledge import archive
 from knowledge.editor import (  # noqa: F401 (each module adds its routes)
     auth,
     history,
@@ -70,7 +71,11 @@ def init_app(app: Flask, exempt: tuple[Blueprint, ...] = ()) -> None:
     )
     app.session_interface = FixedLifetimeSessions()
     throttle.init_app(app)
-    app.before_request(transfer_views.allow_large_uploads)  # before CSRF reads the body
+    app.before_request(transfer_views.limit_body)  # before CSRF or sign-in read the body
+    archive.configure(
+        settings.integer(app.config, "IMPORT_MAX_MEMBERS"),
+        settings.integer(app.config, "IMPORT_MAX_UNCOMPRESSED"),
+    )
     csrf.init_app(app)
     for blueprint in exempt:
         csrf.exempt(blueprint)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from pathlib import Path
 
 from flask import (
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -24,14 +26,18 @@ from knowledge.editor.auth import current_user, login_required, refuse
 from knowledge.editor.blueprint import bp
 from knowledge.import_report import ImportFailed
 
-MAX_UPLOAD = 100 * 1024 * 1024  # the Miami 211 datapackage is a few MB; leave room
 SUFFIXES = (".zip", ".json")
 KEY = "import_upload"  # the Flask-session key naming the file waiting for its real run
 
 
 def _uploads() -> Path:
+    """The folder of uploads waiting for their real run, without the abandoned ones."""
     folder = Path(current_app.config["DATABASE"]).parent / "imports"
     folder.mkdir(parents=True, exist_ok=True)
+    oldest = time.time() - settings.integer(current_app.config, "IMPORT_WAITING_SECONDS")
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < oldest:
+            path.unlink(missing_ok=True)
     return folder
 
 
@@ -180,7 +186,11 @@ def import_cancel():
     return redirect(url_for("editor.transfer_page"))
 
 
-def allow_large_uploads() -> None:
-    """Raise the body-size limit for the import upload only (runs before the CSRF check)."""
+def limit_body() -> None:
+    """Refuse a body over the limit from its Content-Length alone, before sign-in, the CSRF
+    check or anything else reads it; the import upload alone may be IMPORT_MAX_UPLOAD."""
     if request.endpoint == "editor.import_upload":
-        request.max_content_length = MAX_UPLOAD
+        request.max_content_length = settings.integer(current_app.config, "IMPORT_MAX_UPLOAD")
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)
