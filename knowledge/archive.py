@@ -50,9 +50,9 @@ def open_zip(path: Path) -> zipfile.ZipFile:
 
 def csv_rows(stream: io.IOBase, name: str) -> Iterator[dict]:
     """The rows of a CSV stream (bytes, UTF-8 with or without BOM), read as they come."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        yield from csv.DictReader(text)
+        with io.TextIOWrapper(stream, encoding="utf-8-sig", newline="") as text:
+            yield from csv.DictReader(text)
     except csv.Error as exc:
         raise ArchiveRefused(f"{name} is not a CSV file that can be read: {exc}.") from exc
     except UnicodeDecodeError as exc:
