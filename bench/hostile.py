@@ -102,7 +102,7 @@ def hostile_rows(repeat: int = 5) -> list[dict]:
                         "endpoint": endpoint,
                         "requests": repeat,
                         "status": "/".join(map(str, sorted(statuses))),
-                        "worst ms": round(worst_ms, 1),
+                        "wall-clock worst ms": round(worst_ms, 1),
                         "worst peak MB": round(worst_mb, 2),
                     }
                 )

@@ -78,8 +78,8 @@ def sections(args: argparse.Namespace) -> list[Section]:
             "Hostile input: worst case per request",
             "Messages the contract accepts, written to be slow: each kind sent 5 times with "
             "fresh random text to /api/chat and to a signed /sms, in process (Flask's test "
-            "client). `worst ms` is the slowest request; `worst peak MB` the most Python "
-            "memory one request held at once (tracemalloc, in a separate pass).",
+            "client). `wall-clock worst ms` is the slowest request; `worst peak MB` the most "
+            "Python memory one request held at once (tracemalloc, in a separate pass).",
             hostile_rows,
         ),
     ]

@@ -164,7 +164,10 @@ def _resources(db: sqlite_utils.Database, signals: list[dict]) -> Table:
     """Signals in which each resource was referred (one signal may refer several: no total)."""
     counts = Counter(r for e in signals for r in (e["resources"] or "").split(",") if r)
     names = _names(db, "service", "id", "name")
-    rows = [(names.get(r, r), Cell(n)) for r, n in sorted(counts.items(), key=lambda i: -i[1])]
+    rows = [
+        (names.get(r, r), Cell(n))
+        for r, n in sorted(counts.items(), key=lambda i: (-i[1], names.get(i[0], i[0])))
+    ]
     mark_small([cell for _, cell in rows])  # no total to protect: small counts only
     note = "A signal can be referred to several resources, so these counts do not add up."
     return Table("resources", "Resources referred", rows, None, note)
