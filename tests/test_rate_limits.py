@@ -87,3 +87,9 @@ def test_the_sms_limit_holds_across_two_workers(client, second_client):
 def test_a_bad_chat_limit_stops_the_start_with_a_sentence(app):
     with pytest.raises(StartupError, match="CHAT_RATE_LIMIT is not a rate"):
         create_app({**BASE_CONFIG, "DATABASE": app.config["DATABASE"], "CHAT_RATE_LIMIT": "lots"})
+
+
+def test_loopback_is_not_counted_so_a_local_proxy_cannot_throttle_everyone(client):
+    statuses = {chat_status(client, f"local-{i}", address="127.0.0.1")[0] for i in range(8)}
+    assert statuses == {200}
+    assert chat_status(client, "outside")[0] == 200  # other addresses still counted
