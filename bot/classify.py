@@ -8,6 +8,7 @@ from functools import cache
 from bot import faq as faq_index
 from bot import index, training
 from bot.cues import about_other, minor_age, who
+from bot.language import detect
 from bot.match import Hit, compile_phrase
 from bot.message import Message
 from bot.model import INTENTS as MODEL_INTENTS
@@ -100,15 +101,22 @@ def _subject(words: list[str], hit: Hit, phrase: str) -> str:
     return ""
 
 
-def _named(match: index.MatchIndex, words: list[str]) -> list[str]:
-    """Services the message names outright ("love146 phone", "kids in crisis")."""
+def _named(match: index.MatchIndex, words: list[str]) -> tuple[list[str], set[int]]:
+    """Services the message names outright ("love146 phone", "kids in crisis"), and the
+    positions of the words that name them."""
     found: list[str] = []
+    covered: set[int] = set()
+    count = len(words)
     words = [*words, *(a + b for a, b in zip(words, words[1:], strict=False))]  # "love 146"
     for i, hit in match.names.hits(words, match.lexicon.positions(words)):
         service_id = match.service_of[i]
-        if hit.similarity >= 0.9 and (not found or found[-1] != service_id):
+        if hit.similarity < 0.9:
+            continue
+        if not found or found[-1] != service_id:
             found.append(service_id)  # a service's names are side by side in the index
-    return found
+        for at in range(hit.start, hit.end):
+            covered.update((at,) if at < count else (at - count, at - count + 1))
+    return found, covered
 
 
 def _terms(
@@ -256,8 +264,10 @@ def read_rules(message: Message, kb: Knowledge, previous: str = "", names: bool 
         if top > scores.get("report_tip", 0):
             scores["report_tip"], best_rule["report_tip"] = top, best_rule[SITUATION]
 
-    reading.named = _named(match, words) if names else []
+    reading.named, covered = _named(match, words) if names else ([], set())
     if reading.named:
+        # A name is not a language: "telefono de Kids in Crisis" is written in Spanish.
+        reading.lang = detect([w for at, w in enumerate(words) if at not in covered])
         scores["find_services"] = max(scores.get("find_services", 0), 1.0)
         best_rule.setdefault("find_services", reading.named[0])
     place = cache(lambda: (found := message.place()) is not None and not found.guessed)
