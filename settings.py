@@ -54,8 +54,9 @@ SETTINGS = [
     Setting(
         "PUBLIC_URL",
         "",
-        "The public base URL Twilio calls (e.g. https://bot.example.org); used to check "
-        "signatures behind a proxy. Empty: use the URL of the request.",
+        "The bot's public base URL (e.g. https://bot.example.org): Twilio signatures are "
+        "checked against it, and addresses the bot hands out (quick exit, widget snippet, "
+        "status callback) are built from it. Empty: use the request's own URL and Host.",
     ),
     Setting(
         "ENVIRONMENT",

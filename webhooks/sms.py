@@ -13,7 +13,7 @@ from bot.keywords import keyword, literal
 from bot.sms import to_gsm7
 from knowledge import state
 from knowledge.db import get_db
-from webhooks import ratelimit
+from webhooks import public_url, ratelimit
 from webhooks.conversation import Turn, answer, save, say, session_key, settle
 
 bp = Blueprint("sms", __name__)
@@ -44,10 +44,7 @@ def signature_ok() -> bool:
 
 def status_url() -> str:
     """Where Twilio reports what happened to a reply (the status callback)."""
-    public = current_app.config.get("PUBLIC_URL") or ""
-    if public:
-        return public.rstrip("/") + url_for("sms.status")
-    return url_for("sms.status", _external=True)
+    return public_url.external(url_for("sms.status"))
 
 
 def twiml(text: str) -> Response:
