@@ -56,7 +56,8 @@ SETTINGS = [
         "",
         "The bot's public base URL (e.g. https://bot.example.org): Twilio signatures are "
         "checked against it, and addresses the bot hands out (quick exit, widget snippet, "
-        "status callback) are built from it. Empty: use the request's own URL and Host.",
+        "status callback) are built from it. Empty: in production /sms is refused (the Host "
+        "header can be forged); in development the request's own URL and Host are used.",
     ),
     Setting(
         "ENVIRONMENT",
