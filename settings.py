@@ -54,8 +54,10 @@ SETTINGS = [
     Setting(
         "PUBLIC_URL",
         "",
-        "The public base URL Twilio calls (e.g. https://bot.example.org); used to check "
-        "signatures behind a proxy. Empty: use the URL of the request.",
+        "The bot's public base URL (e.g. https://bot.example.org): Twilio signatures are "
+        "checked against it, and addresses the bot hands out (quick exit, widget snippet, "
+        "status callback) are built from it. Empty: in production /sms is refused (the Host "
+        "header can be forged); in development the request's own URL and Host are used.",
     ),
     Setting(
         "ENVIRONMENT",

@@ -65,7 +65,9 @@ class Gunicorn:
 
     def __init__(self, target: str, env: dict[str, str]):
         self.port = _free_port()
-        env = {**os.environ, **env, "BIND": f"127.0.0.1:{self.port}"}
+        # PUBLIC_URL: in production /sms is refused unless the address Twilio signs is known.
+        public = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "PUBLIC_URL": public, **env, "BIND": f"127.0.0.1:{self.port}"}
         binary = str(Path(sys.executable).parent / "gunicorn")
         self.process = subprocess.Popen(
             [binary, "-c", "gunicorn.conf.py", "--log-level", "warning", target],

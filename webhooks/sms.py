@@ -13,7 +13,7 @@ from bot.keywords import keyword, literal
 from bot.sms import to_gsm7
 from knowledge import state
 from knowledge.db import get_db
-from webhooks import ratelimit
+from webhooks import public_url, ratelimit
 from webhooks.conversation import Turn, answer, save, say, session_key, settle
 
 bp = Blueprint("sms", __name__)
@@ -24,30 +24,23 @@ FAILED = {"failed", "undelivered"}
 UNSUBSCRIBED = "21610"  # Twilio: the recipient has replied STOP to this sender
 
 
-def signed_url() -> str:
-    """The URL Twilio signed: PUBLIC_URL plus the path when behind a proxy, else this one."""
-    public = current_app.config.get("PUBLIC_URL") or ""
-    if public:
-        query = request.query_string.decode("latin-1")
-        return public.rstrip("/") + request.path + (f"?{query}" if query else "")
-    return request.url
-
-
 def signature_ok() -> bool:
-    """True when X-Twilio-Signature matches this request and the configured token."""
+    """True when X-Twilio-Signature matches the exact URL called and the configured token.
+
+    In production without PUBLIC_URL the URL cannot be known (the Host header is the
+    client's word), so every request is refused rather than trusting a forged Host.
+    """
     token = current_app.config.get("TWILIO_AUTH_TOKEN") or ""
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not token or not signature:
+    url = public_url.called_url()
+    if not token or not signature or url is None:
         return False
-    return RequestValidator(token).validate(signed_url(), request.form.to_dict(), signature)
+    return RequestValidator(token).validate(url, request.form.to_dict(), signature)
 
 
 def status_url() -> str:
     """Where Twilio reports what happened to a reply (the status callback)."""
-    public = current_app.config.get("PUBLIC_URL") or ""
-    if public:
-        return public.rstrip("/") + url_for("sms.status")
-    return url_for("sms.status", _external=True)
+    return public_url.external(url_for("sms.status"))
 
 
 def twiml(text: str) -> Response:
