@@ -9,6 +9,8 @@ from urllib.parse import quote, urlsplit
 import phonenumbers
 import zipcodes
 
+from knowledge import phone_rules
+
 MARKER = re.compile(r"#{3}[A-Z]{2,}#{3}")  # 211 export markers such as ###MON###
 OPTION = re.compile(r"\s*(?:x|ext\.?|extension)\s*(?:opt(?:ion)?\s*)?(\w+)\s*$", re.I)
 # Characters a URI may hold as they are (RFC 3986 reserved and unreserved, and "%").
@@ -29,6 +31,9 @@ def phone(raw: object, region: str = "US") -> tuple[str, str]:
     found = OPTION.search(text)
     if found and re.search(r"\d{7}", re.sub(r"\D", "", text[: found.start()])):
         text, extension = text[: found.start()], found.group(1)
+    problem = phone_rules.n11_problem(text)
+    if problem:  # the shared rule: the editor refuses the same numbers
+        raise FieldError("bad phone", problem)
     digits = re.sub(r"\D", "", text)
     if len(digits) <= 6 and not text.startswith("+"):
         raise FieldError("bad phone", f"{raw!r} is a short code, not a full phone number")

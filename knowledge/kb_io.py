@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from knowledge import archive, hsds_clean, schema
+from knowledge import archive, hsds_clean, phone_rules, schema
 from knowledge.import_report import (
     BAD_PHONE,
     BAD_VALUE,
@@ -138,11 +138,18 @@ def _row(raw: dict, columns: dict) -> tuple[dict, str]:
     return row, ""
 
 
-def _check(table: str, row: dict, report: ImportReport, where: str) -> bool:
-    """Phones and web addresses, validated as the editor and the curated files do."""
+def _check(table: str, row: dict, report: ImportReport, where: str, kinds: dict) -> bool:
+    """Phones and web addresses, validated as the editor and the curated files do.
+
+    kinds: the kind of each service kept so far (only the emergency entry may list 911).
+    """
     if table == "phone":
         number = str(row.get("number") or "")
-        if not (number.isdigit() and len(number) <= 6):  # short codes: 233733, 911
+        problem = phone_rules.n11_problem(number, kinds.get(row.get("service_id"), ""))
+        if problem:
+            report.reject(table, where, BAD_PHONE, problem)
+            return False
+        if not (number.isdigit() and len(number) <= 6):  # short codes such as 233733
             try:
                 row["number"] = hsds_clean.phone(number)[0]
             except hsds_clean.FieldError as exc:
@@ -166,6 +173,7 @@ def validate_kb(
     """The rows that can be loaded, by table; every other row rejected in report."""
     kept: dict[str, list[dict]] = {}
     keys: dict[str, set] = {}
+    kinds: dict = {}  # service id -> kind, for the phones that follow
     for name in tables:
         if name not in schema.CONTENT_TABLES:
             report.notes.append(f"{name} is not a knowledge base table and was skipped")
@@ -199,10 +207,12 @@ def validate_kb(
                 detail = f"{missing.column} {row[missing.column]} is not in {missing.other_table}"
                 report.reject(table, where, DANGLING, detail)
                 continue
-            if not _check(table, row, report, where):
+            if not _check(table, row, report, where, kinds):
                 continue
             keys[table].add(where)
             kept[table].append(row)
+            if table == "service":
+                kinds[row.get("id")] = row.get("kind") or ""
             report.imported[table] += 1
     return kept
 

@@ -218,3 +218,19 @@ def test_imported_entries_with_a_slash_in_their_id_can_be_edited(editor, databas
     assert database["phone"].get("miami-211/7")["number"] == "+13055550111"
     assert post(editor, "/admin/phone/miami-211/7/delete").status_code == 302
     assert database["phone"].count_where("id = ?", ["miami-211/7"]) == 0
+
+
+@pytest.mark.parametrize("number", ["911", "211", "311", "511", "9-1-1", "1 211"])
+def test_dialling_codes_are_refused_as_a_providers_phone(editor, database, number):
+    response = post(editor, PHONE, phone_form(number))
+    assert response.status_code == 400
+    assert "the dialling code for" in response.get_data(as_text=True)
+    assert database["phone"].get("ct-legal-services-phone-0")["number"] == "+12033881720"
+
+
+def test_the_emergency_entry_keeps_911(editor, database):
+    form = {"service_id": "emergency-911", "number": "911", "type": "voice"}
+    response = post(editor, "/admin/phone/emergency-911-phone-0", {**form, "description": "call"})
+    assert response.status_code == 302
+    assert database["phone"].get("emergency-911-phone-0")["number"] == "911"
+    assert database["phone"].get("emergency-911-phone-0")["description"] == "call"

@@ -232,6 +232,33 @@ def test_own_import_rejects_bad_rows_with_reasons(app, tmp_path):
     assert contents(db) == before
 
 
+def test_own_import_refuses_dialling_codes_as_a_providers_phone_as_the_editor_does(app, tmp_path):
+    db = connect(app.config["DATABASE"])
+    tables = contents(db)
+    tables["phone"].append({"id": "n11", "service_id": "ct-legal-services", "number": "911"})
+    tables["phone"].append({"id": "n11b", "service_id": "nhth", "number": "211"})
+    path = tmp_path / "kb.json"
+    path.write_text(json.dumps(tables))
+    report = transfer.import_path(db, path, dry_run=True)
+    refused = {r.row: r for r in report.rejected}
+    assert refused["n11"].kind == refused["n11b"].kind == "bad phone"
+    assert "dialling code for emergencies" in refused["n11"].detail
+    assert "emergency-911-phone-0" not in refused  # the emergency entry itself keeps 911
+
+
+def test_hsds_import_names_the_dialling_code_it_refuses(app, tmp_path):
+    service = json.loads((EXAMPLES / "service_full.json").read_text())
+    service["phones"] = [{**service["phones"][0], "number": "311"}]
+    path = tmp_path / "city.json"
+    path.write_text(json.dumps(service))
+    report = transfer.import_path(connect(app.config["DATABASE"]), path, dry_run=True)
+    details = [r.detail for r in report.rejected if r.table == "phone"]
+    assert details == [
+        '"311" is the dialling code for city services, '
+        "not a provider's own number. Enter the provider's number with its area code."
+    ]
+
+
 def test_hsds_json_export_nests_organization_phones_locations_and_terms(app):
     db = connect(app.config["DATABASE"])
     services = json.loads(transfer.export_bytes(db, "hsds-json")[0])

@@ -12,7 +12,7 @@ from bot import compose
 from bot import placeholders as bot_placeholders
 from bot.sms import MAX_SEGMENTS, is_gsm7, segments, to_gsm7
 from bot.types import Knowledge
-from knowledge import partners
+from knowledge import partners, phone_rules
 
 REGION = "US"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
@@ -25,9 +25,16 @@ class CheckError(ValueError):
     """A value staff typed that cannot be saved, with the reason as a sentence."""
 
 
-def phone(text: str) -> str:
-    """A phone number as stored: E.164, or the digits of a short code (911, 233733)."""
+def phone(text: str, kind: str = "") -> str:
+    """A phone number as stored: E.164, or the digits of a short code such as 233733.
+
+    kind is the kind of the service the phone belongs to: N11 codes (211, 911, ...) are
+    refused, as the importer refuses them, except 911 on the emergency entry.
+    """
     raw = text.strip()
+    problem = phone_rules.n11_problem(raw, kind)
+    if problem:
+        raise CheckError(problem)
     if raw.isdigit() and 3 <= len(raw) <= 6:
         return raw
     try:

@@ -72,6 +72,22 @@ def _check(function):
     return validate
 
 
+def service_kind(form: RecordForm) -> str:
+    """The kind of the service a phone form names (the emergency entry may list 911)."""
+    field = form._fields.get("service_id")
+    key = str(field.data or "").strip() if field is not None else ""
+    row = audit.get_row(form.db, "service", key) if key else None
+    return str((row or {}).get("kind") or "")
+
+
+def _phone(form, field):
+    if field.data and str(field.data).strip():
+        try:
+            checks.phone(str(field.data), service_kind(form))
+        except checks.CheckError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
 def _number(spec: Field):
     def validate(_form, field):
         text = (field.data or "").strip()
@@ -120,7 +136,7 @@ def _form_field(spec: Field):
             choices.insert(0, SelectChoice("", "-"))
         return SelectField(spec.label, choices=choices, validators=validators, **kw)
     extra = {
-        "phone": [_check(checks.phone)],
+        "phone": [_phone],
         "url": [_check(checks.url)],
         "origins": [_check(checks.origins)],
         "exit": [_check(checks.exit_url)],
@@ -187,7 +203,7 @@ def to_row(entity: Entity, form: RecordForm) -> dict:
         elif spec.kind == "origins":
             row[spec.name] = json.dumps(checks.origins(text))
         elif spec.kind == "phone":
-            row[spec.name] = checks.phone(text) if text else ""
+            row[spec.name] = checks.phone(text, service_kind(form)) if text else ""
         elif spec.kind == "number":
             row[spec.name] = float(text) if text else None
         elif spec.kind == "colour":
