@@ -12,7 +12,6 @@ import zipcodes
 from knowledge import phone_rules
 
 MARKER = re.compile(r"#{3}[A-Z]{2,}#{3}")  # 211 export markers such as ###MON###
-OPTION = re.compile(r"\s*(?:x|ext\.?|extension)\s*(?:opt(?:ion)?\s*)?(\w+)\s*$", re.I)
 # Characters a URI may hold as they are (RFC 3986 reserved and unreserved, and "%").
 URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", re.I)
@@ -22,15 +21,13 @@ class FieldError(ValueError):
     """A value that cannot be used; args are (kind, detail)."""
 
 
-def phone(raw: object, region: str = "US") -> tuple[str, str]:
-    """(E.164 number, extension or option) for a phone as exports write it, or FieldError."""
+def phone(raw: object, region: str = "US") -> tuple[str, str, str]:
+    """(E.164 number, extension digits, menu option) for a phone as exports write it, or
+    FieldError."""
     text = str(raw or "").strip().strip('"').strip()
     if not text:
         raise FieldError("missing required field", "number is empty")
-    extension = ""
-    found = OPTION.search(text)
-    if found and re.search(r"\d{7}", re.sub(r"\D", "", text[: found.start()])):
-        text, extension = text[: found.start()], found.group(1)
+    text, extension, option = phone_rules.split_extension(text)
     problem = phone_rules.n11_problem(text)
     if problem:  # the shared rule: the editor refuses the same numbers
         raise FieldError("bad phone", problem)
@@ -43,7 +40,10 @@ def phone(raw: object, region: str = "US") -> tuple[str, str]:
         raise FieldError("bad phone", f"{raw!r} is not a phone number ({exc})") from exc
     if not phonenumbers.is_valid_number(parsed):
         raise FieldError("bad phone", f"{raw!r} is not a valid phone number")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), extension
+    if not extension and not option:  # an ending phonenumbers knows: "203-388-1720;ext=12"
+        extension = phone_rules.extension(parsed.extension) or ""
+    number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return number, extension, option
 
 
 def url(raw: object) -> str:

@@ -129,6 +129,7 @@ def directory_rows(entries: list[dict]) -> dict[str, list[dict]]:
                     "id": _slug(sid, "phone", i),
                     "service_id": sid,
                     "number": _e164(str(p["number"]), f"resources.yaml {sid}", e["kind"]),
+                    "extension": str(p.get("extension", "")),
                     "type": p.get("type", "voice"),
                     "description": p.get("label", ""),
                 }

@@ -91,10 +91,14 @@ def test_imported_rows_carry_their_source_and_valid_e164_phones(miami):
     assert (
         db.execute("SELECT count(*) FROM address WHERE state_province = 'FL '").fetchone()[0] == 0
     )
-    # The option in "305-891-8850 xOPT2" is kept in the label, not in the number.
+    # The option in "305-891-8850 xOPT2" is kept in the label, not in the number; the
+    # extension in "305-573-4200 x57471" in its own field.
     assert db.execute("SELECT count(*) FROM phone WHERE description LIKE '%option 2%'").fetchone()[
         0
     ]
+    assert db.execute(
+        "SELECT count(*) FROM phone WHERE number = '+13055734200' AND extension = '57471'"
+    ).fetchone()[0]
 
 
 @needs_miami
@@ -168,8 +172,8 @@ def test_hsds_3_service_with_nested_organization_imports(app):
     assert service["source"] == "hsds:service_full"
     org = db["organization"].get(service["organization_id"])
     assert org["name"] == "Example Organization Inc."
-    phone = db.execute("SELECT number FROM phone WHERE service_id = ?", [service["id"]])
-    assert phone.fetchone()[0] == "+441234234567"  # the example's quotes stripped
+    phone = db.execute("SELECT number, extension FROM phone WHERE service_id = ?", [service["id"]])
+    assert phone.fetchone() == ("+441234234567", "100")  # quotes stripped, extension kept
 
 
 @pytest.mark.parametrize(

@@ -31,14 +31,25 @@ def phone(text: str, kind: str = "") -> str:
     kind is the kind of the service the phone belongs to: N11 codes (211, 911, ...) are
     refused, as the importer refuses them, except 911 on the emergency entry.
     """
+    return phone_parts(text, kind)[0]
+
+
+def phone_parts(text: str, kind: str = "") -> tuple[str, str]:
+    """(the number as stored, the extension written after it) for "203-388-1720 ext. 12"."""
     raw = text.strip()
-    problem = phone_rules.n11_problem(raw, kind)
+    number, found, option = phone_rules.split_extension(raw)
+    if option:
+        raise CheckError(
+            f'"{raw}" ends in a menu option, not an extension. Enter the number alone, and '
+            f'write "option {option}" in the Label.'
+        )
+    problem = phone_rules.n11_problem(number, kind)
     if problem:
         raise CheckError(problem)
-    if raw.isdigit() and 3 <= len(raw) <= 6:
-        return raw
+    if number.isdigit() and 3 <= len(number) <= 6:
+        return number, found
     try:
-        parsed = phonenumbers.parse(raw, REGION)
+        parsed = phonenumbers.parse(number, REGION)
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
@@ -46,11 +57,28 @@ def phone(text: str, kind: str = "") -> str:
             f'"{raw}" is not a valid phone number. Enter a number with its area code, '
             "such as 203-555-0123 or +44 20 7946 0000, or a short code such as 233733."
         )
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    found = found or phone_rules.extension(parsed.extension) or ""  # "...;ext=12"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), found
 
 
-def phone_for_people(number: str) -> str:
-    """A stored number shown nationally ((203) 555-0123), or as stored if it is a short code."""
+def extension(text: str) -> str:
+    """A phone's extension: 1 to 8 digits."""
+    found = phone_rules.extension(text.strip())
+    if found is None:
+        raise CheckError(
+            f'"{text.strip()}" is not an extension. Enter its digits only, such as 12.'
+        )
+    return found
+
+
+def phone_for_people(number: str, extension: str = "") -> str:
+    """A stored number shown nationally ((203) 555-0123), or as stored if it is a short code;
+    with its extension after it ("(203) 555-0123 ext. 12") when one is given."""
+    after = f" ext. {extension}" if extension else ""
+    return _national(number) + after
+
+
+def _national(number: str) -> str:
     if not number or not number.startswith("+"):
         return number or ""
     try:
