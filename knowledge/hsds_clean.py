@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
@@ -69,6 +70,17 @@ def text(raw: object) -> str:
     value = str(raw or "").replace("\\n", "\n")
     value = MARKER.sub("", value)
     return re.sub(r"\n{3,}", "\n\n", value).strip()
+
+
+def day(raw: object, today: str) -> str | None:
+    """The ISO day at the start of a date or date-time ("2023-03-15T10:30:45.123Z"), or None
+    when it is not a real day, or is after today (a file cannot have checked tomorrow)."""
+    text = str(raw or "").strip()[:10]
+    try:
+        found = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text if len(text) == 10 and found.isoformat() <= today else None
 
 
 def number(raw: object, low: float, high: float) -> float | None:
