@@ -21,22 +21,23 @@ EMERGENCY_ID = floor.EMERGENCY_ID
 TOLL_FREE = {"800", "833", "844", "855", "866", "877", "888"}  # dialled with a leading 1
 
 
-def format_phone(number: str) -> str:
-    """A number as people write it: 1-888-373-7888, 203-388-1720, 233733, 911."""
+def format_phone(number: str, extension: str = "") -> str:
+    """A number as people write it: 1-888-373-7888, 203-388-1720 ext. 12, 233733, 911."""
+    after = f" ext. {extension}" if extension else ""
     digits = "".join(ch for ch in number if ch.isdigit())
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10:
-        return number
+        return number + after
     dashed = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    return f"1-{dashed}" if digits[:3] in TOLL_FREE else dashed
+    return (f"1-{dashed}" if digits[:3] in TOLL_FREE else dashed) + after
 
 
 def _number(kb: Knowledge, service_id: str, kind: str) -> str | None:
     service = kb.service(service_id)
     for phone in service.phones if service else ():
         if phone.type == kind:
-            return format_phone(phone.number)
+            return format_phone(phone.number, phone.extension)
     return None
 
 
@@ -56,7 +57,8 @@ def service_line(service: Service) -> str:
     if service.kind == "program" and service.name != service.organization:
         name = service.name
     text = " or ".join(
-        ("text " if p.type == "sms" else "") + format_phone(p.number) for p in service.phones[:2]
+        ("text " if p.type == "sms" else "") + format_phone(p.number, p.extension)
+        for p in service.phones[:2]
     )
     return f"- {name}: {text}" if text else f"- {name}"
 

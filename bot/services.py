@@ -63,10 +63,12 @@ def choose(
         ranked = [s for s in ranked if covers(s, place)] or [
             s for s in ranked if _distance(s, place) < 60
         ]
-    # One line per number: a program reached on its organisation's line is not listed twice.
+    # One line per number: a program reached on its organisation's line is not listed twice
+    # (one reached on its own extension of that line is).
     chosen, numbers = [], set()
     for service in ranked:
-        if service.phones[0].number not in numbers:
+        first = (service.phones[0].number, service.phones[0].extension)
+        if first not in numbers:
             chosen.append(service)
-            numbers.add(service.phones[0].number)
+            numbers.add(first)
     return chosen[:limit]

@@ -28,6 +28,7 @@ class Phone:
     number: str  # E.164, or a short code such as 233733 or 911
     type: str = "voice"  # voice | sms
     label: str = ""
+    extension: str = ""  # digits to dial once connected ("12")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,9 @@ VERIFIED_TABLES = {
     "faq": "topic",
     "reply_template": "key",
 }
+# Rows that are not checked with a provider: another directory's own vocabulary (the AIRS
+# terms of a 211) classifies its services, and is the bot's content only through them.
+NOT_CHECKED = {"taxonomy_term": "coalesce(vocabulary, '') <> ''"}
 
 
 def verify(
@@ -36,15 +39,18 @@ def verify(
 def stale(
     db: sqlite_utils.Database, today: date | None = None, days: int = STALE_AFTER_DAYS
 ) -> list[dict]:
-    """Entries last verified more than `days` ago (or never), oldest first."""
+    """Entries last verified more than `days` ago (or never, as an import without dates
+    leaves them), oldest first."""
     cutoff = ((today or date.today()) - timedelta(days=days)).isoformat()
     out = []
     for table, label in VERIFIED_TABLES.items():
         key = audit.pk_column(db, table)
         sql = (
             f"SELECT [{key}] AS id, [{label}] AS label, last_verified, source FROM [{table}] "
-            "WHERE last_verified IS NULL OR last_verified = '' OR last_verified < ?"
+            "WHERE (last_verified IS NULL OR last_verified = '' OR last_verified < ?)"
         )
+        if table in NOT_CHECKED:
+            sql += f" AND NOT ({NOT_CHECKED[table]})"
         for row in db.query(sql, [cutoff]):
             out.append({"table": table, **row, "id": str(row["id"])})
     return sorted(out, key=lambda r: (r["last_verified"] or "", r["table"], r["id"]))

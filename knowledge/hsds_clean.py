@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 import phonenumbers
 import zipcodes
 
+from knowledge import phone_rules
+
 MARKER = re.compile(r"#{3}[A-Z]{2,}#{3}")  # 211 export markers such as ###MON###
-OPTION = re.compile(r"\s*(?:x|ext\.?|extension)\s*(?:opt(?:ion)?\s*)?(\w+)\s*$", re.I)
 # Characters a URI may hold as they are (RFC 3986 reserved and unreserved, and "%").
 URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", re.I)
@@ -20,15 +22,16 @@ class FieldError(ValueError):
     """A value that cannot be used; args are (kind, detail)."""
 
 
-def phone(raw: object, region: str = "US") -> tuple[str, str]:
-    """(E.164 number, extension or option) for a phone as exports write it, or FieldError."""
+def phone(raw: object, region: str = "US") -> tuple[str, str, str]:
+    """(E.164 number, extension digits, menu option) for a phone as exports write it, or
+    FieldError."""
     text = str(raw or "").strip().strip('"').strip()
     if not text:
         raise FieldError("missing required field", "number is empty")
-    extension = ""
-    found = OPTION.search(text)
-    if found and re.search(r"\d{7}", re.sub(r"\D", "", text[: found.start()])):
-        text, extension = text[: found.start()], found.group(1)
+    text, extension, option = phone_rules.split_extension(text)
+    problem = phone_rules.n11_problem(text)
+    if problem:  # the shared rule: the editor refuses the same numbers
+        raise FieldError("bad phone", problem)
     digits = re.sub(r"\D", "", text)
     if len(digits) <= 6 and not text.startswith("+"):
         raise FieldError("bad phone", f"{raw!r} is a short code, not a full phone number")
@@ -38,7 +41,10 @@ def phone(raw: object, region: str = "US") -> tuple[str, str]:
         raise FieldError("bad phone", f"{raw!r} is not a phone number ({exc})") from exc
     if not phonenumbers.is_valid_number(parsed):
         raise FieldError("bad phone", f"{raw!r} is not a valid phone number")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), extension
+    if not extension and not option:  # an ending phonenumbers knows: "203-388-1720;ext=12"
+        extension = phone_rules.extension(parsed.extension) or ""
+    number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return number, extension, option
 
 
 def url(raw: object) -> str:
@@ -64,6 +70,17 @@ def text(raw: object) -> str:
     value = str(raw or "").replace("\\n", "\n")
     value = MARKER.sub("", value)
     return re.sub(r"\n{3,}", "\n\n", value).strip()
+
+
+def day(raw: object, today: str) -> str | None:
+    """The ISO day at the start of a date or date-time ("2023-03-15T10:30:45.123Z"), or None
+    when it is not a real day, or is after today (a file cannot have checked tomorrow)."""
+    text = str(raw or "").strip()[:10]
+    try:
+        found = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text if len(text) == 10 and found.isoformat() <= today else None
 
 
 def number(raw: object, low: float, high: float) -> float | None:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from knowledge import hsds_clean as clean
+from knowledge import phone_rules
 from knowledge.import_report import MISSING, UNKNOWN
 
 if TYPE_CHECKING:
@@ -16,27 +17,30 @@ PHONE_TYPES = {"voice": "voice", "": "voice", "text": "sms", "sms": "sms", "fax"
 
 
 def phone_rows(conv: Converter) -> None:
-    """Phones as E.164 numbers; an extension or menu option goes in the label."""
+    """Phones as E.164 numbers with their extension apart; a menu option goes in the label."""
     for rid, where, row in conv.rows("phone"):
         service = conv.service_for("phone", where, row)
         if service is None:
             continue
         if conv.record(rid):  # our own export: the number as we stored it (short codes too)
-            fields = {"number": "", "type": "", "description": ""}
+            fields = {"number": "", "extension": "", "type": "", "description": ""}
             conv.emit(
                 "phone", rid, {"id": conv.key(rid), "service_id": conv.key(service), **fields}
             )
             continue
         try:
-            number, option = clean.phone(row.get("number"))
+            number, extension, option = clean.phone(row.get("number"))
         except clean.FieldError as exc:
             conv.report.reject("phone", where, *exc.args)
             continue
         kind = str(row.get("type") or "").strip().lower()
-        extension = str(row.get("extension") or "").strip() or option
+        given = phone_rules.extension(row.get("extension"))
+        if given is None:  # "OPT 2", "press 3": a menu option, not an extension
+            option = option or clean.text(row.get("extension"))
+        extension = given or extension
         label = clean.text(row.get("description"))
-        if extension:
-            label = f"{label} (extension or option {extension})".strip()
+        if option:
+            label = f"{label} (option {option})".strip()
         conv.emit(
             "phone",
             rid,
@@ -44,6 +48,7 @@ def phone_rows(conv: Converter) -> None:
                 "id": conv.key(rid),
                 "service_id": conv.key(service),
                 "number": number,
+                "extension": extension,
                 "type": PHONE_TYPES.get(kind, kind),
                 "description": label,
             },

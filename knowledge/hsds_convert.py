@@ -47,6 +47,7 @@ class Converter:
         self.category_rows: dict[str, dict] = {}  # curated categories, by slug, with words
         # Our own export's records: raw id -> the row's slug and fields HSDS cannot hold.
         self.records = take_records(tables)
+        self.changed = self._changes()
 
     def record(self, raw: object) -> dict | None:
         """Our record of the row with this raw id, when the file is our own export."""
@@ -92,8 +93,28 @@ class Converter:
         self.out[table].append(row)
         self.report.imported[table] += 1
 
-    def curated(self, date: object = "") -> dict:
-        return {"source": self.source, "last_verified": str(date or self.today)[:10]}
+    def curated(self, rid: object = "", *dates: object) -> dict:
+        """The source, and the day the file says the row was last checked: the first of
+        dates that is a real day, else the row's newest change in the file's metadata, else
+        None (not verified: the Not verified page lists it)."""
+        return {"source": self.source, "last_verified": self.verified(rid, *dates)}
+
+    def verified(self, rid: object, *dates: object) -> str | None:
+        for value in (*dates, self.changed.get(str(rid or "").strip())):
+            day = clean.day(value, self.today)
+            if day:
+                return day
+        return None
+
+    def _changes(self) -> dict[str, str]:
+        """The newest last_action_date of each record in the file's metadata, by its id."""
+        newest: dict[str, str] = {}
+        for row in self.tables.get("metadata", []):
+            rid = str(row.get("resource_id") or "").strip()
+            day = clean.day(row.get("last_action_date"), self.today)
+            if rid and day and day > newest.get(rid, ""):
+                newest[rid] = day
+        return newest
 
     def url(self, table: str, where: str, raw: object) -> str:
         try:
@@ -129,7 +150,7 @@ class Converter:
                     "code": str(row.get("code") or "").strip(),
                     "vocabulary": str(row.get("vocabulary") or "").strip() or "hsds",
                     "parent_id": self.key(parent) if parent else "",
-                    **self.curated(),
+                    **self.curated(rid),
                 },
             )
 
@@ -147,7 +168,7 @@ class Converter:
             self.kept["taxonomy_term"][rid] = {"id": slug, "code": slug, "name": row["name"]}
             return
         blank = {"name": clean.text(row["name"]), "name_es": "", "words_en": "[]", "words_es": "[]"}
-        found = self.category_rows.get(slug) or {**blank, **self.curated()}
+        found = self.category_rows.get(slug) or {**blank, **self.curated(rid)}
         columns = {"code": None, "vocabulary": None, "parent_id": None}
         self.emit("taxonomy_term", rid, {**columns, **found, "id": slug})
         self.existing_terms.add(slug)
@@ -165,7 +186,7 @@ class Converter:
                     "name": clean.text(row["name"]),
                     "description": clean.text(row.get("description")),
                     "url": self.url("organization", where, row.get("url")),
-                    **self.curated(),
+                    **self.curated(rid, row.get("assured_date")),
                 },
             )
 
@@ -189,7 +210,7 @@ class Converter:
                     "description_es": "",
                     "url": self.url("service", where, row.get("url")),
                     "status": str(row.get("status") or "").strip().lower() or "active",
-                    **self.curated(row.get("assured_date")),
+                    **self.curated(rid, row.get("assured_date"), row.get("last_modified")),
                 },
             )
 
@@ -237,7 +258,7 @@ class Converter:
                     "confidential": 0,
                     "latitude": lat,
                     "longitude": lon,
-                    **self.curated(),
+                    **self.curated(rid),
                 },
             )
 

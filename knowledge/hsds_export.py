@@ -43,7 +43,7 @@ TABULAR = (
         ),
     ),
     ("service_at_location.csv", "service_at_location", ("id", "service_id", "location_id")),
-    ("phones.csv", "phone", ("id", "service_id", "number", "type", "description")),
+    ("phones.csv", "phone", ("id", "service_id", "number", "extension", "type", "description")),
     ("schedules.csv", "schedule", ("id", "service_id", "description")),
     ("service_areas.csv", "service_area", ("id", "service_id", "name", "description")),
     ("languages.csv", "language", ("id", "service_id", "name", "code")),
@@ -59,7 +59,7 @@ TABULAR = (
         ("id", "link_id", "link_type", "link_entity", "taxonomy_term_id", "value"),
     ),
 )
-NUMBERS = {"latitude", "longitude"}
+NUMBERS = {"latitude", "longitude", "extension"}
 URIS = {"url", "website"}
 
 # Internal rows for a set of services (:ids, a JSON list) or, with no set, for everything.

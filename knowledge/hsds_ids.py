@@ -42,7 +42,7 @@ RECORD_FIELDS = {
     ),
     "address": ("id",),
     "service_at_location": ("id",),
-    "phone": ("id", "number", "type", "description"),
+    "phone": ("id", "number", "extension", "type", "description"),
     "schedule": ("id",),
     "service_area": ("id", "name", "scope", "state", "extent"),
     "language": ("id", "code"),

@@ -91,7 +91,9 @@ def _bot_terms(db: sqlite_utils.Database) -> set[str]:
     return {r["id"] for r in rows}
 
 
-def _new_term_rows(mapping: hsds_mapping.Mapping, wanted: set[str], today: str) -> list[dict]:
+def _new_term_rows(mapping: hsds_mapping.Mapping, wanted: set[str]) -> list[dict]:
+    """The categories hsds_mapping.yaml adds (food): curated content, dated like the
+    curated files, not like the imported file's rows."""
     return [
         {
             "id": t["id"],
@@ -100,17 +102,17 @@ def _new_term_rows(mapping: hsds_mapping.Mapping, wanted: set[str], today: str) 
             "words_en": json.dumps(t["words"].get("en", [])),
             "words_es": json.dumps(t["words"].get("es", [])),
             "source": "hsds-mapping",
-            "last_verified": today,
+            "last_verified": seed.CURATED_ON,
         }
         for t in mapping.new_terms
         if t["id"] in wanted
     ]
 
 
-def _category_rows(mapping: hsds_mapping.Mapping, today: str) -> dict[str, dict]:
+def _category_rows(mapping: hsds_mapping.Mapping) -> dict[str, dict]:
     """The curated categories with their words, by slug: the bot's own and the mapping's."""
     rows = {r["id"]: r for r in seed.term_rows(seed.read("terms"))}
-    for row in _new_term_rows(mapping, {t["id"] for t in mapping.new_terms}, today):
+    for row in _new_term_rows(mapping, {t["id"] for t in mapping.new_terms}):
         rows.setdefault(row["id"], row)
     return rows
 
@@ -146,10 +148,10 @@ def import_hsds(
     existing = _bot_terms(db)
     conv.known_terms = existing | {t["id"] for t in mapping.new_terms}
     conv.existing_terms = set(existing)
-    conv.category_rows = _category_rows(mapping, today)
+    conv.category_rows = _category_rows(mapping)
     rows = conv.run()
     emitted = {t["id"] for t in rows.get("taxonomy_term", [])}
-    added = _new_term_rows(mapping, conv.used_terms - existing - emitted, today)
+    added = _new_term_rows(mapping, conv.used_terms - existing - emitted)
     # Our own export names the source of each row: it replaces those sources' rows.
     carried = {r["source"] for r in conv.records.values() if r.get("source")} - {report.source}
     report.deletions, earlier = _deletions(db, report.source, rows)

@@ -31,6 +31,7 @@ FILES = {
     "services_taxonomy": "service_taxonomy",
     "attributes": "attribute",
     "eligibility": "eligibility",
+    "metadata": "metadata",  # HSDS 3.0's change log: when each record was last changed
 }
 Tables = dict[str, list[dict]]
 MAX_DESCRIPTOR = 10 * 1024 * 1024  # datapackage.json describes files; it is never this big
@@ -161,6 +162,12 @@ class _Flattener:
         self.seen.add((table, key))
         table, row = canonical(table, row)
         self.tables[table].append(row)
+        for change in obj.get("metadata") or []:  # HSDS 3.0 nests each record's change log
+            if isinstance(change, dict):
+                flat = {k: v for k, v in change.items() if not isinstance(v, (dict, list))}
+                self.tables["metadata"].append(
+                    {**flat, "resource_id": flat.get("resource_id") or key}
+                )
         for attribute in obj.get("attributes") or []:
             if isinstance(attribute, dict) and is_record(attribute):
                 self.tables["attribute"].append(

@@ -107,7 +107,13 @@ def phone(row: dict) -> dict:
         "number": row["number"] or "",
     }
     kind = row.get("type") or ""
-    return _optional(out, type=PHONE_TYPES.get(kind, kind), description=row.get("description"))
+    extension = str(row.get("extension") or "")
+    return _optional(
+        out,
+        extension=int(extension) if extension.isdigit() else None,  # HSDS: a number
+        type=PHONE_TYPES.get(kind, kind),
+        description=row.get("description"),
+    )
 
 
 def schedule(row: dict) -> dict:

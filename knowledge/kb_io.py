@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from knowledge import archive, csv_cells, hsds_clean, schema
+from knowledge import archive, csv_cells, hsds_clean, phone_rules, schema
 from knowledge.import_report import (
     BAD_PHONE,
     BAD_VALUE,
@@ -145,18 +145,39 @@ def _row(raw: dict, columns: dict) -> tuple[dict, str]:
     return row, ""
 
 
-def _check(table: str, row: dict, report: ImportReport, where: str) -> bool:
-    """Phones and web addresses, validated as the editor and the curated files do."""
+def _phone_problem(row: dict, kinds: dict) -> tuple[str, str]:
+    """(kind, sentence) of what is wrong with a phone row, or ("", ""); the number is
+    stored in E.164 and an extension written after it moves to its own field."""
+    number = str(row.get("number") or "")
+    problem = phone_rules.n11_problem(number, kinds.get(row.get("service_id"), ""))
+    if problem:
+        return BAD_PHONE, problem
+    extension = phone_rules.extension(row.get("extension"))
+    if extension is None:
+        return BAD_PHONE, f"extension {row.get('extension')!r} is not 1 to 8 digits"
+    if number.isdigit() and len(number) <= 6:  # short codes such as 233733
+        return "", ""
+    try:
+        row["number"], found, option = hsds_clean.phone(number)
+    except hsds_clean.FieldError as exc:
+        return (BAD_PHONE if "phone" in exc.args[0] else MISSING), exc.args[1]
+    if option or (found and extension and found != extension):
+        return BAD_PHONE, f"{number!r} ends in something other than its extension field"
+    if found and not extension:
+        row["extension"] = found
+    return "", ""
+
+
+def _check(table: str, row: dict, report: ImportReport, where: str, kinds: dict) -> bool:
+    """Phones and web addresses, validated as the editor and the curated files do.
+
+    kinds: the kind of each service kept so far (only the emergency entry may list 911).
+    """
     if table == "phone":
-        number = str(row.get("number") or "")
-        if not (number.isdigit() and len(number) <= 6):  # short codes: 233733, 911
-            try:
-                row["number"] = hsds_clean.phone(number)[0]
-            except hsds_clean.FieldError as exc:
-                report.reject(
-                    table, where, BAD_PHONE if "phone" in exc.args[0] else MISSING, exc.args[1]
-                )
-                return False
+        kind, detail = _phone_problem(row, kinds)
+        if kind:
+            report.reject(table, where, kind, detail)
+            return False
     for t, field in URL_FIELDS:
         if t == table and row.get(field):
             try:
@@ -173,6 +194,7 @@ def validate_kb(
     """The rows that can be loaded, by table; every other row rejected in report."""
     kept: dict[str, list[dict]] = {}
     keys: dict[str, set] = {}
+    kinds: dict = {}  # service id -> kind, for the phones that follow
     for name in tables:
         if name not in schema.CONTENT_TABLES:
             report.notes.append(f"{name} is not a knowledge base table and was skipped")
@@ -206,10 +228,12 @@ def validate_kb(
                 detail = f"{missing.column} {row[missing.column]} is not in {missing.other_table}"
                 report.reject(table, where, DANGLING, detail)
                 continue
-            if not _check(table, row, report, where):
+            if not _check(table, row, report, where, kinds):
                 continue
             keys[table].add(where)
             kept[table].append(row)
+            if table == "service":
+                kinds[row.get("id")] = row.get("kind") or ""
             report.imported[table] += 1
     return kept
 

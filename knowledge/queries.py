@@ -86,7 +86,7 @@ def _services(db: sqlite_utils.Database) -> list[Service]:
                 kind=row["kind"],
                 summary={"en": row["description"] or "", "es": row["description_es"] or ""},
                 phones=tuple(
-                    Phone(p["number"], p["type"], p["description"] or "")
+                    Phone(p["number"], p["type"], p["description"] or "", p.get("extension") or "")
                     for p in extra.get("phones", [])
                     if p["type"] in ("voice", "sms")  # a fax number is no use to a person
                 ),

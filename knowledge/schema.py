@@ -307,6 +307,11 @@ def _v11(db: sqlite_utils.Database) -> None:
     db["rate_count"].create_index(["expires_at"])
 
 
+def _v12(db: sqlite_utils.Database) -> None:
+    """A phone's extension, in digits, kept apart from its number (HSDS phone.extension)."""
+    db["phone"].add_column("extension", str)
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _v1),
     (2, _v2),
@@ -316,6 +321,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (9, _v9),
     (10, _v10),
     (11, _v11),
+    (12, _v12),
     (15, _v15),
 ]
 

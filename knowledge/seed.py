@@ -12,7 +12,7 @@ import sqlite_utils
 import yaml
 import zipcodes
 
-from knowledge import partners
+from knowledge import partners, phone_rules
 
 DATA = Path(__file__).parent / "data"
 # Child tables first, so deleting in this order never trips a foreign key.
@@ -58,8 +58,12 @@ def _parsed(path: Path, _mtime: int, _size: int) -> list | dict:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (safe loader)
 
 
-def _e164(number: str, where: str) -> str:
-    """Validate a phone number; short codes (233733, 911) pass through as digits."""
+def _e164(number: str, where: str, kind: str = "") -> str:
+    """Validate a phone number; short codes (233733, and 911 for the emergency entry) pass
+    through as digits. N11 codes are refused as the editor and the importer refuse them."""
+    problem = phone_rules.n11_problem(number, kind)
+    if problem:
+        raise SeedError(f"{where}: {problem}")
     if number.isdigit() and len(number) <= 6:
         return number
     try:
@@ -124,7 +128,8 @@ def directory_rows(entries: list[dict]) -> dict[str, list[dict]]:
                 {
                     "id": _slug(sid, "phone", i),
                     "service_id": sid,
-                    "number": _e164(str(p["number"]), f"resources.yaml {sid}"),
+                    "number": _e164(str(p["number"]), f"resources.yaml {sid}", e["kind"]),
+                    "extension": str(p.get("extension", "")),
                     "type": p.get("type", "voice"),
                     "description": p.get("label", ""),
                 }

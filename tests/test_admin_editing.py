@@ -218,3 +218,53 @@ def test_imported_entries_with_a_slash_in_their_id_can_be_edited(editor, databas
     assert database["phone"].get("miami-211/7")["number"] == "+13055550111"
     assert post(editor, "/admin/phone/miami-211/7/delete").status_code == 302
     assert database["phone"].count_where("id = ?", ["miami-211/7"]) == 0
+
+
+@pytest.mark.parametrize("number", ["911", "211", "311", "511", "9-1-1", "1 211"])
+def test_dialling_codes_are_refused_as_a_providers_phone(editor, database, number):
+    response = post(editor, PHONE, phone_form(number))
+    assert response.status_code == 400
+    assert "the dialling code for" in response.get_data(as_text=True)
+    assert database["phone"].get("ct-legal-services-phone-0")["number"] == "+12033881720"
+
+
+def test_the_emergency_entry_keeps_911(editor, database):
+    form = {"service_id": "emergency-911", "number": "911", "type": "voice"}
+    response = post(editor, "/admin/phone/emergency-911-phone-0", {**form, "description": "call"})
+    assert response.status_code == 302
+    assert database["phone"].get("emergency-911-phone-0")["number"] == "911"
+    assert database["phone"].get("emergency-911-phone-0")["description"] == "call"
+
+
+def test_an_extension_written_after_the_number_is_kept_and_in_the_reply(editor, chat, database):
+    response = post(editor, PHONE, phone_form("(203) 388-1720 ext. 12", description="hotline"))
+    assert response.status_code == 302
+    row = database["phone"].get("ct-legal-services-phone-0")
+    assert (row["number"], row["extension"]) == ("+12033881720", "12")
+    assert "203-388-1720 ext. 12" in chat("i need a lawyer", session_id="ext")["reply"]
+    html = editor.get(PHONE).get_data(as_text=True)
+    assert 'value="(203) 388-1720"' in html and 'value="12"' in html
+
+
+def test_an_extension_field_alone_is_kept(editor, database):
+    assert post(editor, PHONE, phone_form("203-388-1720", extension="4410")).status_code == 302
+    assert database["phone"].get("ct-legal-services-phone-0")["extension"] == "4410"
+
+
+@pytest.mark.parametrize(
+    "number, extension, sentence",
+    [
+        ("203-388-1720 x12", "34", "but the Extension field says 34"),
+        ("203-388-1720", "twelve", '"twelve" is not an extension'),
+        ("203-388-1720", "123456789", '"123456789" is not an extension'),
+        ("305-891-8850 xOPT2", "", 'write "option 2" in the Label'),
+    ],
+)
+def test_an_extension_that_cannot_be_dialled_is_refused_with_a_sentence(
+    editor, database, number, extension, sentence
+):
+    response = post(editor, PHONE, phone_form(number, extension=extension))
+    assert response.status_code == 400
+    assert sentence in response.get_data(as_text=True).replace("&#34;", '"')
+    row = database["phone"].get("ct-legal-services-phone-0")
+    assert (row["number"], row["extension"]) == ("+12033881720", "")

@@ -141,3 +141,16 @@ def test_stale_page_lists_an_old_entry_until_it_is_verified(editor, db):
     assert "2000-01-01" in editor.get("/admin/stale").get_data(as_text=True)
     post(editor, "/admin/service/love146/verify", {"back": "/admin/stale"})
     assert "2000-01-01" not in editor.get("/admin/stale").get_data(as_text=True)
+
+
+def test_the_stale_page_shows_thousands_of_entries_a_page_at_a_time(editor, db):
+    db.execute("UPDATE rule SET last_verified = NULL")
+    total = len(freshness.stale(db))
+    assert total > 200
+    first = editor.get("/admin/stale").get_data(as_text=True)
+    pages = -(-total // 100)
+    assert f"Page 1 of {pages}." in first and f"{total:,} entries" in first
+    assert first.count("Verified today</button>") == 100
+    last = editor.get(f"/admin/stale?page={pages}").get_data(as_text=True)
+    assert last.count("Verified today</button>") == total - 100 * (pages - 1)
+    assert 'name="back" value="/admin/stale?page=' in last

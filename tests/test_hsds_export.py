@@ -144,6 +144,45 @@ def test_round_trip_through_an_empty_knowledge_base_is_lossless(app, fmt, tmp_pa
     assert answers(restored) == before
 
 
+@pytest.mark.parametrize("fmt", ["hsds-json", "hsds-datapackage"])
+def test_an_extension_is_exported_as_hsds_phone_extension_and_comes_back(
+    app, database, fmt, tmp_path
+):
+    database["phone"].update("ct-legal-services-phone-0", {"extension": "12"})
+    db = connect(app.config["DATABASE"])
+    services = hsds_export.service_objects(db)
+    assert invalid_services(services) == {}
+    phones = [p for s in services for p in s["phones"] if p.get("extension")]
+    assert [(p["number"], p["extension"]) for p in phones] == [("+12033881720", 12)]
+    first, second, restored = round_trip(app, fmt, tmp_path)
+    assert first.read_bytes() == second.read_bytes()
+    if fmt == "hsds-datapackage":
+        assert errors("compiled/tabular.json", tabular(first)) == []
+    reply = answers(restored)[MESSAGES.index("i need a lawyer")]["reply"]
+    assert "203-388-1720 ext. 12" in reply
+
+
+def test_another_directorys_extension_is_kept_apart_from_its_number(app, tmp_path):
+    example = MIAMI.parents[1] / "spec-3.0-examples" / "service_full.json"
+    service = json.loads(example.read_text())
+    phone = {"type": "voice", "description": "reception"}
+    service["phones"] = [
+        {**phone, "id": str(uuid.uuid4()), "number": "305-573-4200 x57471"},
+        {**phone, "id": str(uuid.uuid4()), "number": "305-573-4200", "extension": 204},
+        {**phone, "id": str(uuid.uuid4()), "number": "305-891-8850 xOPT2"},
+    ]
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(service))
+    db = connect(app.config["DATABASE"])
+    transfer.import_path(db, path)
+    rows = db.query("SELECT number, extension, description FROM phone WHERE number LIKE '+1305%'")
+    assert sorted((r["number"], r["extension"], r["description"]) for r in rows) == [
+        ("+13055734200", "204", "reception"),
+        ("+13055734200", "57471", "reception"),
+        ("+13058918850", "", "reception (option 2)"),
+    ]
+
+
 def test_reimporting_our_own_export_replaces_rows_instead_of_failing(app, tmp_path):
     db = connect(app.config["DATABASE"])
     out = transfer.export_to(db, "hsds-json", tmp_path / "directory.json")

@@ -91,10 +91,14 @@ def test_imported_rows_carry_their_source_and_valid_e164_phones(miami):
     assert (
         db.execute("SELECT count(*) FROM address WHERE state_province = 'FL '").fetchone()[0] == 0
     )
-    # The option in "305-891-8850 xOPT2" is kept in the label, not in the number.
+    # The option in "305-891-8850 xOPT2" is kept in the label, not in the number; the
+    # extension in "305-573-4200 x57471" in its own field.
     assert db.execute("SELECT count(*) FROM phone WHERE description LIKE '%option 2%'").fetchone()[
         0
     ]
+    assert db.execute(
+        "SELECT count(*) FROM phone WHERE number = '+13055734200' AND extension = '57471'"
+    ).fetchone()[0]
 
 
 @needs_miami
@@ -168,8 +172,8 @@ def test_hsds_3_service_with_nested_organization_imports(app):
     assert service["source"] == "hsds:service_full"
     org = db["organization"].get(service["organization_id"])
     assert org["name"] == "Example Organization Inc."
-    phone = db.execute("SELECT number FROM phone WHERE service_id = ?", [service["id"]])
-    assert phone.fetchone()[0] == "+441234234567"  # the example's quotes stripped
+    phone = db.execute("SELECT number, extension FROM phone WHERE service_id = ?", [service["id"]])
+    assert phone.fetchone() == ("+441234234567", "100")  # quotes stripped, extension kept
 
 
 @pytest.mark.parametrize(
@@ -230,6 +234,33 @@ def test_own_import_rejects_bad_rows_with_reasons(app, tmp_path):
     assert kinds[("phone", "x2")] == "dangling foreign key"
     assert kinds[("faq", tables["faq"][0]["id"])] == "duplicate id"
     assert contents(db) == before
+
+
+def test_own_import_refuses_dialling_codes_as_a_providers_phone_as_the_editor_does(app, tmp_path):
+    db = connect(app.config["DATABASE"])
+    tables = contents(db)
+    tables["phone"].append({"id": "n11", "service_id": "ct-legal-services", "number": "911"})
+    tables["phone"].append({"id": "n11b", "service_id": "nhth", "number": "211"})
+    path = tmp_path / "kb.json"
+    path.write_text(json.dumps(tables))
+    report = transfer.import_path(db, path, dry_run=True)
+    refused = {r.row: r for r in report.rejected}
+    assert refused["n11"].kind == refused["n11b"].kind == "bad phone"
+    assert "dialling code for emergencies" in refused["n11"].detail
+    assert "emergency-911-phone-0" not in refused  # the emergency entry itself keeps 911
+
+
+def test_hsds_import_names_the_dialling_code_it_refuses(app, tmp_path):
+    service = json.loads((EXAMPLES / "service_full.json").read_text())
+    service["phones"] = [{**service["phones"][0], "number": "311"}]
+    path = tmp_path / "city.json"
+    path.write_text(json.dumps(service))
+    report = transfer.import_path(connect(app.config["DATABASE"]), path, dry_run=True)
+    details = [r.detail for r in report.rejected if r.table == "phone"]
+    assert details == [
+        '"311" is the dialling code for city services, '
+        "not a provider's own number. Enter the provider's number with its area code."
+    ]
 
 
 def test_hsds_json_export_nests_organization_phones_locations_and_terms(app):

@@ -167,6 +167,7 @@ def replace_in(path, old, new):
 BREAKAGES = {
     "invalid-phone-number": ("resources.yaml", '"+12037724420"', '"+1203772442"'),
     "phone-number-that-is-words": ("resources.yaml", '"+12037724420"', '"call us"'),
+    "provider-phone-that-is-211": ("resources.yaml", '"+12037724420"', '"211"'),
     "broken-yaml": ("faq.yaml", "- id: hart\n", "- id: [hart\n"),
     "missing-field": ("resources.yaml", "  source: 004_960a24d06814a033.txt\n", ""),
     "unknown-term": ("resources.yaml", "terms: [legal]", "terms: [legl]"),

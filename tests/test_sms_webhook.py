@@ -335,3 +335,10 @@ def test_paginate_makes_pages_that_fit_and_lose_no_words(text):
 
 def test_paginate_leaves_a_short_text_alone():
     assert paginate("Call 911.", MORE) == ["Call 911."]
+
+
+def test_an_extension_is_in_the_text_reply_within_the_sms_budget(sms, database):
+    database["phone"].update("ct-legal-services-phone-0", {"extension": "12"})
+    replies = sms("i need a lawyer")
+    assert "203-388-1720 ext. 12" in " ".join(replies)
+    assert all(segments(r)[0] <= MAX_SEGMENTS and is_gsm7(r) for r in replies)

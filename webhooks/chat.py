@@ -35,7 +35,7 @@ def resource_json(service: Service, lang: str) -> dict:
     return {
         "id": service.id,
         "name": service.name,
-        "phone": format_phone(voice.number) if voice else "",
+        "phone": format_phone(voice.number, voice.extension) if voice else "",
         "text": text.number if text else "",
         "url": service.url,
         "summary": service.summary.get(lang) or service.summary.get("en", ""),

@@ -12,7 +12,7 @@ from bot import compose
 from bot import placeholders as bot_placeholders
 from bot.sms import MAX_SEGMENTS, is_gsm7, segments, to_gsm7
 from bot.types import Knowledge
-from knowledge import partners
+from knowledge import partners, phone_rules
 
 REGION = "US"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
@@ -25,13 +25,31 @@ class CheckError(ValueError):
     """A value staff typed that cannot be saved, with the reason as a sentence."""
 
 
-def phone(text: str) -> str:
-    """A phone number as stored: E.164, or the digits of a short code (911, 233733)."""
+def phone(text: str, kind: str = "") -> str:
+    """A phone number as stored: E.164, or the digits of a short code such as 233733.
+
+    kind is the kind of the service the phone belongs to: N11 codes (211, 911, ...) are
+    refused, as the importer refuses them, except 911 on the emergency entry.
+    """
+    return phone_parts(text, kind)[0]
+
+
+def phone_parts(text: str, kind: str = "") -> tuple[str, str]:
+    """(the number as stored, the extension written after it) for "203-388-1720 ext. 12"."""
     raw = text.strip()
-    if raw.isdigit() and 3 <= len(raw) <= 6:
-        return raw
+    number, found, option = phone_rules.split_extension(raw)
+    if option:
+        raise CheckError(
+            f'"{raw}" ends in a menu option, not an extension. Enter the number alone, and '
+            f'write "option {option}" in the Label.'
+        )
+    problem = phone_rules.n11_problem(number, kind)
+    if problem:
+        raise CheckError(problem)
+    if number.isdigit() and 3 <= len(number) <= 6:
+        return number, found
     try:
-        parsed = phonenumbers.parse(raw, REGION)
+        parsed = phonenumbers.parse(number, REGION)
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
@@ -39,11 +57,28 @@ def phone(text: str) -> str:
             f'"{raw}" is not a valid phone number. Enter a number with its area code, '
             "such as 203-555-0123 or +44 20 7946 0000, or a short code such as 233733."
         )
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    found = found or phone_rules.extension(parsed.extension) or ""  # "...;ext=12"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), found
 
 
-def phone_for_people(number: str) -> str:
-    """A stored number shown nationally ((203) 555-0123), or as stored if it is a short code."""
+def extension(text: str) -> str:
+    """A phone's extension: 1 to 8 digits."""
+    found = phone_rules.extension(text.strip())
+    if found is None:
+        raise CheckError(
+            f'"{text.strip()}" is not an extension. Enter its digits only, such as 12.'
+        )
+    return found
+
+
+def phone_for_people(number: str, extension: str = "") -> str:
+    """A stored number shown nationally ((203) 555-0123), or as stored if it is a short code;
+    with its extension after it ("(203) 555-0123 ext. 12") when one is given."""
+    after = f" ext. {extension}" if extension else ""
+    return _national(number) + after
+
+
+def _national(number: str) -> str:
     if not number or not number.startswith("+"):
         return number or ""
     try:

@@ -19,9 +19,9 @@ ABOUT_CHOICES = (
 class Field:
     """One column as a form field.
 
-    kind: text | textarea | phone | url | choice | ref | lines (a JSON list, one item a
-    line) | origins (lines of web origins) | exit (quick-exit URL or path) | number |
-    colour (#rrggbb, stored as the JSON {"accent": ...} the widget reads) |
+    kind: text | textarea | phone | extension (a phone's, in digits) | url | choice | ref |
+    lines (a JSON list, one item a line) | origins (lines of web origins) | exit (quick-exit
+    URL or path) | number | colour (#rrggbb, stored as the JSON {"accent": ...} the widget reads) |
     flag (0/1) | sms (a template or answer, budget-checked).
     """
 
@@ -118,6 +118,13 @@ ENTITIES: dict[str, Entity] = {
                     "phone",
                     required=True,
                     help="With its area code, e.g. 203-555-0123; or a short code such as 233733.",
+                ),
+                Field(
+                    "extension",
+                    "Extension",
+                    "extension",
+                    help="Digits only, e.g. 12. Writing the number as 203-555-0123 ext. 12 "
+                    "fills it in.",
                 ),
                 Field("type", "Type", "choice", choices=(("voice", "call"), ("sms", "text"))),
                 Field("description", "Label", help="e.g. hotline, office"),

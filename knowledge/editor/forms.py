@@ -72,6 +72,32 @@ def _check(function):
     return validate
 
 
+def service_kind(form: RecordForm) -> str:
+    """The kind of the service a phone form names (the emergency entry may list 911)."""
+    field = form._fields.get("service_id")
+    key = str(field.data or "").strip() if field is not None else ""
+    row = audit.get_row(form.db, "service", key) if key else None
+    return str((row or {}).get("kind") or "")
+
+
+def _phone(form, field):
+    """The number is valid for its service; an extension written after it agrees with the
+    Extension field."""
+    if not (field.data and str(field.data).strip()):
+        return
+    try:
+        _number, found = checks.phone_parts(str(field.data), service_kind(form))
+    except checks.CheckError as exc:
+        raise ValidationError(str(exc)) from exc
+    typed = form._fields.get("extension")
+    other = str(typed.data or "").strip() if typed is not None else ""
+    if found and other and other != found:
+        raise ValidationError(
+            f"The number ends in extension {found}, but the Extension field says {other}. "
+            "Keep one of them."
+        )
+
+
 def _number(spec: Field):
     def validate(_form, field):
         text = (field.data or "").strip()
@@ -120,7 +146,8 @@ def _form_field(spec: Field):
             choices.insert(0, SelectChoice("", "-"))
         return SelectField(spec.label, choices=choices, validators=validators, **kw)
     extra = {
-        "phone": [_check(checks.phone)],
+        "phone": [_phone],
+        "extension": [_check(checks.extension)],
         "url": [_check(checks.url)],
         "origins": [_check(checks.origins)],
         "exit": [_check(checks.exit_url)],
@@ -187,7 +214,13 @@ def to_row(entity: Entity, form: RecordForm) -> dict:
         elif spec.kind == "origins":
             row[spec.name] = json.dumps(checks.origins(text))
         elif spec.kind == "phone":
-            row[spec.name] = checks.phone(text) if text else ""
+            row[spec.name], written = (
+                checks.phone_parts(text, service_kind(form)) if text else ("", "")
+            )
+            if written:  # "203-388-1720 ext. 12": the extension goes in its own field
+                row.setdefault("extension", written)
+        elif spec.kind == "extension":
+            row[spec.name] = checks.extension(text) if text else row.get(spec.name, "")
         elif spec.kind == "number":
             row[spec.name] = float(text) if text else None
         elif spec.kind == "colour":

@@ -80,10 +80,19 @@ def revert(metadata_id: int):
 @bp.get("/stale")
 @login_required
 def stale():
-    """Entries whose last-verified date is more than 180 days ago, oldest first."""
+    """Entries whose last-verified date is more than 180 days ago (or never), oldest first,
+    a page at a time: an import without dates brings thousands."""
+    rows = freshness.stale(get_db())
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    start = (page - 1) * PAGE_SIZE
     return render_template(
         "admin/stale.html",
-        rows=freshness.stale(get_db()),
+        rows=rows[start : start + PAGE_SIZE],
+        total=len(rows),
+        page=page,
+        pages=pages,
+        back=url_for("editor.stale", page=page),
         days=freshness.STALE_AFTER_DAYS,
         entities=ENTITIES,
     )

@@ -46,7 +46,7 @@ def readable(db: sqlite_utils.Database, entity: Entity, row: dict) -> str:
     if entity.table == "language":
         return LANGUAGE_NAMES.get(str(value or "").lower(), str(value or row.get(entity.key)))
     if spec is not None and spec.kind == "phone":
-        return checks.phone_for_people(value or "")
+        return checks.phone_for_people(value or "", row.get("extension") or "")
     if spec is not None and spec.kind == "ref" and value:
         target = ENTITIES[spec.ref]
         found = list(db[target.table].rows_where(f"[{target.key}] = ?", [value], limit=1))
@@ -69,11 +69,13 @@ def service_columns(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict
     )
     for row in towns:
         out[row["id"]]["town"] = ", ".join(sorted(set((row["towns"] or "").split(","))))
-    phones = db.query(
-        f"SELECT service_id AS id, min(number) AS number FROM phone "
+    phones = db.query(  # SQLite takes the extension from the row min() picks
+        f"SELECT service_id AS id, min(number) AS number, extension FROM phone "
         f"WHERE service_id IN ({marks}) GROUP BY service_id",
         ids,
     )
     for row in phones:
-        out[row["id"]]["phone"] = checks.phone_for_people(row["number"] or "")
+        out[row["id"]]["phone"] = checks.phone_for_people(
+            row["number"] or "", row["extension"] or ""
+        )
     return out

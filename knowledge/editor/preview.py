@@ -55,7 +55,7 @@ def run(text: str, lang: str | None, state: dict) -> dict:
             {
                 "id": s.id,
                 "name": s.name,
-                "phones": ", ".join(format_phone(p.number) for p in s.phones),
+                "phones": ", ".join(format_phone(p.number, p.extension) for p in s.phones),
             }
             for s in reply.resources
         ],

@@ -72,20 +72,23 @@
   }
 
   // Numbers in the bot's words become links: phone numbers and 911 to call, the hotline's
-  // text number to text. Nothing else is markup.
+  // text number to text. Nothing else is markup. An extension ("ext. 12") is dialled after
+  // a pause (a comma), once the call connects.
   function digitsOf(text) { return String(text || "").replace(/\D/g, ""); }
 
   function numberPattern() {
     var text = digitsOf(config.hotline.text);
-    return new RegExp("\\b(?:1-)?\\d{3}-\\d{3}-\\d{4}\\b|\\b911\\b" +
+    return new RegExp("\\b(?:1-)?\\d{3}-\\d{3}-\\d{4}\\b(?: ext\\. \\d{1,8}\\b)?|\\b911\\b" +
       (text ? "|\\b" + text + "\\b" : ""), "g");
   }
 
   function numberHref(number) {
-    var digits = digitsOf(number);
+    var parts = String(number).split(" ext. ");
+    var digits = digitsOf(parts[0]);
     if (digits === digitsOf(config.hotline.text)) { return "sms:" + digits; }
     if (digits === "911") { return "tel:911"; }
-    return "tel:+" + (digits.length === 10 ? "1" + digits : digits);
+    return "tel:+" + (digits.length === 10 ? "1" + digits : digits) +
+      (parts[1] ? "," + digitsOf(parts[1]) : "");
   }
 
   function appendWithLinks(parent, text) {
