@@ -74,6 +74,15 @@ def _known_towns(states: tuple[str, ...]) -> dict[str, Place]:
     return {**merged, **_towns()}
 
 
+def prepare(states: Iterable[str]) -> None:
+    """Read the towns of these states (and Connecticut's) now, not on the first message."""
+    extra = tuple(sorted({s.upper() for s in states} - {"CT"}))
+    if extra:
+        _known_towns(extra)
+    else:
+        _towns()
+
+
 @lru_cache(maxsize=4096)  # zipcodes.matching scans its whole list on every call
 def by_zip(code: str) -> Place | None:
     """The place for a five-digit US ZIP code, if it exists."""
