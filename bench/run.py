@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from bench import http as http_bench
+from bench import replies
 from bench.hostile import hostile_rows
 from bench.learned import measure_intents, measure_learned, measure_training
 from bench.matching import measure_matching
@@ -47,6 +48,34 @@ def sections(args: argparse.Namespace) -> list[Section]:
             "service name against every message: the matcher before the match index, kept "
             "as the baseline the equivalence tests compare with.",
             partial(measure_matching, size=args.size, repeat=args.repeat),
+        ),
+        Section(
+            "replies",
+            "Replies as the directory grows",
+            "respond() per message, the learned reading included: every turn of the "
+            "project's challenge and held-out conversations (tests/data), played with their "
+            "sessions over SMS, 3 times after a warm-up, in process. `snapshot build s` is "
+            "what bot/derived.py builds once per snapshot (match and FAQ indexes, directory "
+            "lookups, the served states' towns). `full scan` is choose() ranking every "
+            "service, as before the directory index, for comparison.",
+            replies.respond_rows,
+        ),
+        Section(
+            "replies",
+            "The first message after start and after an import",
+            f"In a new process, {10_000:,} services in the database (curated, Miami 211, "
+            "generated): the app built as gunicorn's master builds it (TRAIN_AT_START), "
+            "then /api/chat messages through Flask's test client; `respond()` is timed "
+            "inside the request. The import replaces Miami 211's rows from another "
+            "connection, as `flask kb import` does.",
+            replies.first_rows,
+        ),
+        Section(
+            "replies",
+            "Reply targets",
+            "What was aimed for, what was measured (met is judged on CPU time, which "
+            "leaves out waiting for a CPU another process holds).",
+            replies.targets,
         ),
         Section(
             "learned",
