@@ -126,13 +126,22 @@ def locate(words: list[str], fuzzy: bool = True, states: Iterable[str] = ()) -> 
                 gram = " ".join(words[i : i + size])
                 if len(gram) < 6:
                     continue
-                home = _towns()
-                found = process.extractOne(gram, home.keys(), scorer=fuzz.ratio, score_cutoff=86)
+                found = _misspelt_town(gram)
                 if found:
-                    return replace(home[found[0]], guessed=True)
+                    return found
     if any(w in STATEWIDE for w in words):
         return Place("Connecticut", "", "CT", 41.6, -72.7)
     return None
+
+
+# Grams are one or two words ("my boss", "new haven"): common pairs recur in every other
+# message, so each is compared with the towns once; a flood of new ones only evicts.
+@lru_cache(maxsize=20_000)
+def _misspelt_town(gram: str) -> Place | None:
+    """The Connecticut town a gram of 6+ letters is a misspelling of (guessed), if any."""
+    home = _towns()
+    found = process.extractOne(gram, home.keys(), scorer=fuzz.ratio, score_cutoff=86)
+    return replace(home[found[0]], guessed=True) if found else None
 
 
 def miles(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
