@@ -119,6 +119,16 @@ SETTINGS = [
         kind="flag",
     ),
     Setting(
+        "REBUILD_IN_BACKGROUND",
+        "1",
+        "After an edit or an import, build the new knowledge snapshot (its rows, match "
+        "index and directory lookups) on a thread while messages keep being answered from "
+        "the previous one, so no message waits for a build. Empty: the first message after "
+        "a change builds it and waits (the test suite's setting, where a test edits and "
+        "expects the very next reply to read the edit).",
+        kind="flag",
+    ),
+    Setting(
         "STAFF_SESSION_HOURS",
         "8",
         "How long a staff sign-in lasts, in hours, counted from signing in (using the editor "

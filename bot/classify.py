@@ -246,6 +246,11 @@ def prepare(kb: Knowledge) -> Model | None:
     return training.ensure(kb, _features(kb))
 
 
+def model_for(kb: Knowledge) -> Model | None:
+    """The model to read this snapshot with now (training it in the background if needed)."""
+    return training.current(kb, _features(kb))
+
+
 def _features(kb: Knowledge):
     # Without the directory's service names, so that training depends only on the examples
     # and the rules (a directory edit or import never retrains the model).

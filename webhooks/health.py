@@ -14,7 +14,7 @@ import sqlite3
 from flask import Blueprint, current_app, jsonify
 
 from bot.training import learned_state
-from knowledge import schema
+from knowledge import queries, schema
 from knowledge.db import get_db, read_only
 from webhooks import public_url
 from webhooks.conversation import knowledge
@@ -74,7 +74,16 @@ def readiness() -> tuple[dict, bool]:
         # The learned reading: "trained" for this content, "previous" while a retraining
         # runs, "rules only" before any model (the bot still answers, from the rules).
         "learned_reading": learned_state(kb),
+        # After an edit or an import: the new snapshot is being built while this one answers.
+        "rebuilding": queries.rebuilding(current_app.config["DATABASE"]),
     }
+    failed = queries.rebuild_problem(current_app.config["DATABASE"])
+    if failed:
+        report["problem"] = (
+            f"The knowledge base changed but could not be read ({failed}); replies still come "
+            f"from revision {kb.revision}. Undo the last change or restore an export."
+        )
+        report["degraded"] = True
     missing = [key for key in NEEDED_TEMPLATES if key not in kb.templates]
     if not kb.services or not kb.rules or missing:
         report["problem"] = (
