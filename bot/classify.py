@@ -149,7 +149,9 @@ def _rule_scores(kb: Knowledge, match: index.MatchIndex, words: list[str], near:
     situation = {"self": 0.0, "other": 0.0, "": 0.0}
     for i, hit in match.rules.hits(words, near):
         rule = kb.rules[i]
-        if hit.negated:
+        if hit.negated or (rule.intent == "emergency" and not hit.complete):
+            # "i need legal help" ends inside "need help now": the words that make it
+            # danger are missing. The learned reading carries danger worded partly.
             continue
         strength = _strength(rule, hit)
         if rule.intent == SITUATION:

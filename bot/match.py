@@ -38,6 +38,7 @@ class Hit:
     end: int  # index after the last matched word
     similarity: float  # 0..1, mean over the pattern's words
     negated: bool
+    complete: bool = True  # False when the message ended before the phrase's last words
 
 
 @lru_cache(maxsize=50_000)
@@ -124,9 +125,10 @@ def find(pattern: Pattern, words: Sequence[str], starts: Iterable[int] | None = 
         first = word_similarity(pw[0], words[start])
         if not first:
             continue
-        total, pos, gaps, skipped_negation = first, start + 1, 0, False
+        total, pos, gaps, skipped_negation, complete = first, start + 1, 0, False, True
         for p in pw[1:]:
             if pos >= len(words):
+                complete = False
                 continue  # the message ended inside the phrase
             for step in range(min(MAX_GAP + 1, len(words) - pos)):
                 sim = word_similarity(p, words[pos + step])
@@ -143,7 +145,7 @@ def find(pattern: Pattern, words: Sequence[str], starts: Iterable[int] | None = 
             similarity = total / len(pw) - 0.04 * gaps
             if best is None or similarity > best.similarity:
                 negated = not pattern.negative and (skipped_negation or _negated(words, start))
-                best = Hit(start, pos, similarity, negated)
+                best = Hit(start, pos, similarity, negated, complete)
     return best
 
 

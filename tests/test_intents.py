@@ -227,3 +227,11 @@ def test_rules_are_read_from_the_knowledge_base(kb):
     reading = classify("i ned hlp", kb)
     assert reading.intent == "get_help"
     assert reading.rule  # the rule that decided, for the staff preview
+
+
+@pytest.mark.parametrize("message", ["i need legal help", "i need immigration help"])
+def test_a_danger_phrase_cut_short_by_the_message_end_is_not_an_emergency(kb, message):
+    # "need [legal] help" ended inside the emergency phrase "need help now".
+    reply = answer(kb, message)
+    assert reply.intent != "emergency"
+    assert not digits(reply.text).startswith("911")
