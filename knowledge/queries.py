@@ -9,6 +9,7 @@ import sqlite_utils
 
 from bot import classify, training
 from bot.types import Example, Faq, Knowledge, Phone, Rule, Service, Term
+from knowledge.db import reading
 
 _cache: dict[str, Knowledge] = {}
 _retrain: dict[str, bool] = {}  # database name -> retrain the learned reading after a change
@@ -164,7 +165,7 @@ def snapshot(db: sqlite_utils.Database, name: str) -> Knowledge:
     if cached is not None and cached.revision == current:
         return cached
     with _lock:
-        with db.atomic():  # one consistent read of every table
+        with reading(db):  # one consistent read of every table, taking no lock
             current = revision(db)
             kb = load(db)
         kb.revision = current

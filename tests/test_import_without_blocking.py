@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from knowledge import kb_io, staging, transfer
+from knowledge import kb_io, queries, staging, transfer
 from knowledge.db import connect
 from knowledge.import_report import ImportFailed
 
@@ -116,3 +116,23 @@ def test_a_scratch_file_left_by_a_crash_is_removed_by_the_next_import(app):
     transfer.import_path(connect(app.config["DATABASE"]), HSDS_FILE)
     assert not old.exists()
     assert recent.exists()  # perhaps another import's, still at work
+
+
+def test_the_knowledge_base_is_read_while_another_connection_holds_the_write_lock(app):
+    path = app.config["DATABASE"]
+    db = connect(path)
+    db.execute("PRAGMA busy_timeout = 50")  # a read that waited for the lock would fail
+    queries.snapshot(db, path)
+    with sqlite3.connect(path) as other:  # an edit: the cached snapshot is now stale
+        other.execute("UPDATE kb_revision SET n = n + 1")
+    revision = queries.revision(db)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # an import's swap, say, not yet committed
+    writer.execute("UPDATE service SET name = 'half-written'")
+    try:
+        kb = queries.snapshot(db, path)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert kb.revision == revision
+    assert "half-written" not in {service.name for service in kb.services}
