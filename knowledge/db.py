@@ -51,6 +51,24 @@ class Database(sqlite_utils.Database):
             raise
 
 
+@contextlib.contextmanager
+def reading(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One consistent read of several tables, without the write lock (WAL: a snapshot).
+
+    A read transaction sees the database as of its first read, whatever commits meanwhile,
+    and neither waits for a writer nor makes one wait. (BEGIN IMMEDIATE would take the write
+    lock: every message's save would queue behind a long read, and the read behind an import.)
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.conn.rollback()  # nothing was written: ending the read is all
+
+
 def connect(path: str | Path, read_only: bool = False, create: bool = False) -> Database:
     """A connection with the settings every request uses; never creates the file unless asked."""
     mode = "rwc" if create else "rw"

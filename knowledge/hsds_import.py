@@ -1,4 +1,4 @@
-"""Import an Open Referral HSDS file: a dry run that reports, or a real run in one transaction."""
+"""Import an Open Referral HSDS file: a dry run that reports, or a real run swapped in at once."""
 
 from __future__ import annotations
 
@@ -11,16 +11,12 @@ from pathlib import Path, PurePosixPath
 
 import sqlite_utils
 
-from knowledge import hsds_mapping, hsds_read, kb_io, seed
+from knowledge import hsds_mapping, hsds_read, kb_io, seed, staging
 from knowledge.hsds_convert import ORDER, Converter
 from knowledge.import_report import ImportFailed, ImportReport
 from knowledge.seed import DIRECTORY_TABLES
 
 GENERIC_STEMS = {"datapackage", "data", "export", "hsds", "csv", "json"}
-
-
-class _DryRun(Exception):
-    """Raised inside the transaction to roll a dry run back."""
 
 
 def source_name(path: Path, package_name: str = "", file_name: str = "") -> str:
@@ -130,7 +126,8 @@ def import_hsds(
 ) -> ImportReport:
     """Import an HSDS datapackage (zip or folder) or 3.0 JSON file; replaces that source's rows.
 
-    A dry run does everything inside a transaction and rolls it back, so its counts and
+    The rows are built in a scratch file and swapped in by one short transaction (see
+    knowledge.staging); a dry run does the same and rolls the swap back, so its counts and
     rejections are exactly those a real run would give. Raises ImportFailed (with nothing
     changed) when the file cannot be read or the database refuses the rows.
     """
@@ -161,19 +158,16 @@ def import_hsds(
         )
     if not dry_run and report.needs_confirmation() and not confirmed:
         raise kb_io.confirmation_needed(report)
+
+    def clear(db: sqlite_utils.Database) -> None:
+        delete_source(db, report.source)
+        for name in sorted(carried):
+            delete_source(db, name, terms=False)
+
+    rows["taxonomy_term"] = added + rows.get("taxonomy_term", [])
     try:
-        with db.atomic():
-            delete_source(db, report.source)
-            for name in sorted(carried):
-                delete_source(db, name, terms=False)
-            db["taxonomy_term"].insert_all(added)
-            for table in ORDER:
-                if rows.get(table):
-                    db[table].insert_all(rows[table], batch_size=500)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+        # Built beside the database, then swapped in by one short transaction (see staging).
+        staging.replace_rows(db, rows, ORDER, clear, dry_run=dry_run)
     except sqlite3.Error as exc:
         message = f"Nothing was changed: the database refused a row: {exc}"
         raise ImportFailed(message, report) from exc

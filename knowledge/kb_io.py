@@ -1,4 +1,4 @@
-"""The whole knowledge base as JSON or CSV, and back again, validated, in one transaction."""
+"""The whole knowledge base as JSON or CSV, and back again, validated, swapped in at once."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from knowledge import archive, csv_cells, hsds_clean, phone_rules, schema
+from knowledge import archive, csv_cells, hsds_clean, phone_rules, schema, staging
 from knowledge.import_report import (
     BAD_PHONE,
     BAD_VALUE,
@@ -283,12 +283,14 @@ def import_kb(
         raise confirmation_needed(report)
     if not dry_run:
         order = table_order(db)
+
+        def clear(db: sqlite_utils.Database) -> None:
+            for table in reversed(order):
+                db.execute(f"DELETE FROM [{table}]")
+
         try:
-            with db.atomic():
-                for table in reversed(order):
-                    db.execute(f"DELETE FROM [{table}]")
-                for table in order:
-                    db[table].insert_all(kept[table], batch_size=500)
+            # Built beside the database, then swapped in by one short transaction.
+            staging.replace_rows(db, kept, order, clear)
         except sqlite3.Error as exc:
             raise ImportFailed(
                 f"Nothing was changed: the database refused a row: {exc}", report

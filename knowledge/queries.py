@@ -18,6 +18,7 @@ import sqlite_utils
 from bot import classify, derived, training
 from bot.types import Example, Faq, Knowledge, Phone, Rule, Service, Term
 from knowledge import db as database
+from knowledge.db import reading
 
 log = logging.getLogger(__name__)
 _cache: dict[str, Knowledge] = {}  # database path -> the newest snapshot built
@@ -178,7 +179,7 @@ def _builder(name: str) -> threading.Lock:
 
 def _build(db: sqlite_utils.Database, name: str) -> Knowledge:
     """Read every table in one transaction and build the snapshot's indexes; keep it."""
-    with db.atomic():  # one consistent read of every table
+    with reading(db):  # one consistent read of every table, taking no lock
         current = revision(db)
         kb = load(db)
     kb.revision = current
