@@ -10,7 +10,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import settings
 from knowledge import cli, db, editor, queries, reports_page, retention, users_cli
-from webhooks import chat, errors, health, hsds, logs, openapi, page, ratelimit, sms, widget
+from webhooks import (
+    chat,
+    errors,
+    health,
+    hsds,
+    logs,
+    openapi,
+    page,
+    ratelimit,
+    security_headers,
+    sms,
+    widget,
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -42,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for warning in health.configuration_warnings(app.config):
         logs.event("startup_warning", level=logging.WARNING, problem=warning)
     errors.init_app(app)
+    security_headers.init_app(app)
     ratelimit.init_app(app)
     app.register_blueprint(chat.bp)
     app.register_blueprint(sms.bp)

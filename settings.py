@@ -54,8 +54,10 @@ SETTINGS = [
     Setting(
         "PUBLIC_URL",
         "",
-        "The public base URL Twilio calls (e.g. https://bot.example.org); used to check "
-        "signatures behind a proxy. Empty: use the URL of the request.",
+        "The bot's public base URL (e.g. https://bot.example.org): Twilio signatures are "
+        "checked against it, and addresses the bot hands out (quick exit, widget snippet, "
+        "status callback) are built from it. Empty: in production /sms is refused (the Host "
+        "header can be forged); in development the request's own URL and Host are used.",
     ),
     Setting(
         "ENVIRONMENT",
@@ -114,6 +116,16 @@ SETTINGS = [
         "rules (about 7 s; replies meanwhile use the model they had). Empty keeps the model "
         "trained at start: the test suite's setting, where hundreds of edits would each "
         "retrain.",
+        kind="flag",
+    ),
+    Setting(
+        "REBUILD_IN_BACKGROUND",
+        "1",
+        "After an edit or an import, build the new knowledge snapshot (its rows, match "
+        "index and directory lookups) on a thread while messages keep being answered from "
+        "the previous one, so no message waits for a build. Empty: the first message after "
+        "a change builds it and waits (the test suite's setting, where a test edits and "
+        "expects the very next reply to read the edit).",
         kind="flag",
     ),
     Setting(

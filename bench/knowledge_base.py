@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import random
 import tempfile
@@ -132,3 +133,95 @@ def grown(base: Knowledge, size: int = 10_000) -> Knowledge:
     services = list(base.services)
     services += generated(max(0, size - len(services)), [t.id for t in base.terms])
     return replace(base, services=services, derived={})
+
+
+def store(db: sqlite_utils.Database, services: list[Service]) -> None:
+    """Write generated services into a database's directory tables (one transaction)."""
+    rows: dict[str, list[dict]] = {
+        t: []
+        for t in (
+            "organization",
+            "service",
+            "phone",
+            "attribute",
+            "service_area",
+            "location",
+            "address",
+            "service_at_location",
+        )
+    }
+    stamp = {"source": "bench", "last_verified": "2026-01-01"}
+    for s in services:
+        rows["organization"].append(
+            {"id": f"org-{s.id}", "name": s.organization, "description": "", "url": "", **stamp}
+        )
+        rows["service"].append(
+            {
+                "id": s.id,
+                "organization_id": f"org-{s.id}",
+                "name": s.name,
+                "kind": s.kind,
+                "description": s.summary.get("en", ""),
+                "description_es": s.summary.get("es", ""),
+                "url": s.url,
+                "status": "active",
+                **stamp,
+            }
+        )
+        for n, phone in enumerate(s.phones):
+            rows["phone"].append(
+                {
+                    "id": f"{s.id}-phone-{n}",
+                    "service_id": s.id,
+                    "number": phone.number,
+                    "type": phone.type,
+                    "description": phone.label,
+                }
+            )
+        for term in s.terms:
+            rows["attribute"].append(
+                {
+                    "id": f"{s.id}-{term}",
+                    "link_id": s.id,
+                    "link_type": "service",
+                    "taxonomy_term_id": term,
+                }
+            )
+        rows["service_area"].append(
+            {
+                "id": f"{s.id}-area",
+                "service_id": s.id,
+                "name": s.city or s.state,
+                "scope": s.scope,
+                "state": s.state,
+                "extent": json.dumps(list(s.counties)),
+            }
+        )
+        if s.lat is not None:
+            rows["location"].append(
+                {
+                    "id": f"{s.id}-place",
+                    "organization_id": f"org-{s.id}",
+                    "name": s.city,
+                    "location_type": "physical",
+                    "confidential": 0,
+                    "latitude": s.lat,
+                    "longitude": s.lon,
+                    **stamp,
+                }
+            )
+            rows["address"].append(
+                {
+                    "id": f"{s.id}-address",
+                    "location_id": f"{s.id}-place",
+                    "city": s.city,
+                    "state_province": s.state,
+                    "country": "US",
+                }
+            )
+            rows["service_at_location"].append(
+                {"id": f"{s.id}-at", "service_id": s.id, "location_id": f"{s.id}-place"}
+            )
+    with db.conn:
+        for table, found in rows.items():
+            db[table].insert_all(found, batch_size=1000)

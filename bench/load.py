@@ -61,14 +61,21 @@ def _free_port() -> int:
 
 
 class Gunicorn:
-    """A gunicorn started with the repository's gunicorn.conf.py on a free loopback port."""
+    """A gunicorn started with the repository's gunicorn.conf.py on a free loopback port.
 
-    def __init__(self, target: str, env: dict[str, str]):
+    args override the file's settings (gunicorn's command line wins over its config file),
+    e.g. ["--worker-class", "sync"].
+    """
+
+    def __init__(self, target: str, env: dict[str, str], args: tuple[str, ...] = ()):
         self.port = _free_port()
-        env = {**os.environ, **env, "BIND": f"127.0.0.1:{self.port}"}
+        self.served = 0  # requests sent to it by the benchmark
+        # PUBLIC_URL: in production /sms is refused unless the address Twilio signs is known.
+        public = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "PUBLIC_URL": public, **env, "BIND": f"127.0.0.1:{self.port}"}
         binary = str(Path(sys.executable).parent / "gunicorn")
         self.process = subprocess.Popen(
-            [binary, "-c", "gunicorn.conf.py", "--log-level", "warning", target],
+            [binary, "-c", "gunicorn.conf.py", "--log-level", "warning", *args, target],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -76,7 +83,7 @@ class Gunicorn:
         )
         self._wait()
 
-    def _wait(self, limit: float = 60) -> None:
+    def _wait(self, limit: float = 1800) -> None:
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -88,7 +95,7 @@ class Gunicorn:
                 return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start within a minute")
+        raise RuntimeError(f"gunicorn did not start within {limit:.0f} s")
 
     def workers(self) -> list[int]:
         """Process ids of the workers (the master's children)."""
@@ -100,20 +107,43 @@ class Gunicorn:
         self.process.wait(timeout=30)
 
 
-def _load_worker(port: int, requests: list[tuple[bytes, dict]], seconds: float, queue) -> None:
-    """One load process: keep-alive connections on threads, until the time or requests run out."""
+def _load_worker(
+    port: int,
+    requests: list[tuple[bytes, dict]],
+    seconds: float,
+    queue,
+    connections: int,
+    interval: float,
+) -> None:
+    """One load process: keep-alive connections on threads, until the time or requests run out.
+
+    interval 0 sends as fast as answers come back (closed loop). Otherwise request k of
+    this process is due at k * interval after the start, whether or not earlier ones
+    were answered (open loop), and its latency counts from when it was due, so a
+    stalled server's queue shows in the figures.
+    """
+    import itertools
     import threading
 
-    done, errors, lock = [0], [0], threading.Lock()
+    done, errors, latencies, lock = [0], [0], [], threading.Lock()
     started = time.monotonic()  # timed here, so starting the process is not counted
     deadline = started + seconds
-    shares = [requests[i::4] for i in range(4)]
+    order = itertools.count()
 
-    def drive(share):
+    def drive():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for body, headers in share:
-            if time.monotonic() > deadline:
+        while True:
+            with lock:
+                k = next(order)
+            if k >= len(requests):
                 break
+            due = started + k * interval if interval else time.monotonic()
+            if due > deadline or time.monotonic() > deadline:
+                break
+            wait = due - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            body, headers = requests[k]
             try:
                 conn.request("POST", "/sms", body=body, headers=headers)
                 response = conn.getresponse()
@@ -123,45 +153,76 @@ def _load_worker(port: int, requests: list[tuple[bytes, dict]], seconds: float, 
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 ok = False
+            took = time.monotonic() - due
             with lock:
                 done[0] += 1
                 errors[0] += not ok
+                latencies.append(took)
         conn.close()
 
-    threads = [threading.Thread(target=drive, args=(share,)) for share in shares]
+    threads = [threading.Thread(target=drive) for _ in range(connections)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    queue.put((done[0], errors[0], time.monotonic() - started))
+    queue.put((done[0], errors[0], time.monotonic() - started, latencies))
 
 
-def drive_sms(port: int, seconds: float, total: int, offset: int, processes: int = 2) -> dict:
-    """Signed /sms requests from separate processes over loopback; requests per second."""
+def prepared_sms(port: int, total: int, offset: int) -> list[tuple[bytes, dict]]:
+    """Signed /sms bodies, each with its own MessageSid and sender (signed before timing)."""
     url = f"http://127.0.0.1:{port}/sms"
     validator = RequestValidator(TOKEN)
     prepared = []
-    for n in range(offset, offset + total):  # signatures computed before the clock starts
+    for n in range(offset, offset + total):
         form = sms_form(n)
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "X-Twilio-Signature": validator.compute_signature(url, form),
         }
         prepared.append((urlencode(form).encode(), headers))
+    return prepared
+
+
+def drive_sms(
+    port: int,
+    seconds: float,
+    total: int,
+    offset: int,
+    processes: int = 2,
+    connections: int = 4,
+    rate: float = 0.0,
+) -> dict:
+    """Signed /sms requests from separate processes over loopback.
+
+    rate 0: each connection sends its next request when the last is answered (closed
+    loop, processes x connections in flight). rate > 0: requests are due at that many
+    per second in all (open loop). Returns requests per second, errors and latencies.
+    """
+    prepared = prepared_sms(port, total, offset)
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
+    interval = processes / rate if rate else 0.0
     workers = [
-        context.Process(target=_load_worker, args=(port, prepared[i::processes], seconds, queue))
+        context.Process(
+            target=_load_worker,
+            args=(port, prepared[i::processes], seconds, queue, connections, interval),
+        )
         for i in range(processes)
     ]
     for w in workers:
         w.start()
-    results = [queue.get(timeout=seconds + 120) for _ in workers]
+    results = [queue.get(timeout=seconds + 300) for _ in workers]
     elapsed = max(r[2] for r in results)
     for w in workers:
         w.join()
     done = sum(r[0] for r in results)
-    return {"requests": done, "errors": sum(r[1] for r in results), "rps": done / elapsed}
+    latencies = sorted(x for r in results for x in r[3])
+    return {
+        "requests": done,
+        "errors": sum(r[1] for r in results),
+        "rps": done / elapsed,
+        "latencies": latencies,
+    }
 
 
 def memory(pids: list[int]) -> list[dict]:

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from bench import http as http_bench
+from bench import per_message, replies
 from bench.hostile import hostile_rows
 from bench.learned import measure_intents, measure_learned, measure_training
 from bench.matching import measure_matching
@@ -49,6 +50,34 @@ def sections(args: argparse.Namespace) -> list[Section]:
             partial(measure_matching, size=args.size, repeat=args.repeat),
         ),
         Section(
+            "replies",
+            "Replies as the directory grows",
+            "respond() per message, the learned reading included: every turn of the "
+            "project's challenge and held-out conversations (tests/data), played with their "
+            "sessions over SMS, 3 times after a warm-up, in process. `snapshot build s` is "
+            "what bot/derived.py builds once per snapshot (match and FAQ indexes, directory "
+            "lookups, the served states' towns). `full scan` is choose() ranking every "
+            "service, as before the directory index, for comparison.",
+            replies.respond_rows,
+        ),
+        Section(
+            "replies",
+            "The first message after start and after an import",
+            f"In a new process, {10_000:,} services in the database (curated, Miami 211, "
+            "generated): the app built as gunicorn's master builds it (TRAIN_AT_START), "
+            "then /api/chat messages through Flask's test client; `respond()` is timed "
+            "inside the request. The import replaces Miami 211's rows from another "
+            "connection, as `flask kb import` does.",
+            replies.first_rows,
+        ),
+        Section(
+            "replies",
+            "Reply targets",
+            "What was aimed for, what was measured (met is judged on CPU time, which "
+            "leaves out waiting for a CPU another process holds).",
+            replies.targets,
+        ),
+        Section(
             "learned",
             "The learned reading: grouped cross-validation",
             "Every curated example read out of fold: five folds, each holding out whole groups "
@@ -72,6 +101,31 @@ def sections(args: argparse.Namespace) -> list[Section]:
             "for training; it only shares the CPU).",
             measure_training,
         ),
+        Section(
+            "costs",
+            "SQL statements per message",
+            "Every statement SQLite ran on the request thread's connection "
+            "(sqlite3's set_trace_callback), per message, over 200 messages of each kind "
+            "through Flask's test client: each /sms with its own MessageSid and sender, each "
+            "chat its own session. `/sms retried` is Twilio sending one MessageSid again.",
+            per_message.sql_rows,
+        ),
+        Section(
+            "costs",
+            "CPU per /sms, by part",
+            "400 signed /sms through Flask's test client on one thread, the learned reading "
+            "included: the request thread's CPU time per message (time.thread_time), split "
+            "by each part's share of a cProfile run (timed by thread CPU) of 400 more. The "
+            "bare Flask app answering a constant through the same test client shows what the "
+            "client and Flask cost alone.",
+            per_message.cpu_table,
+        ),
+        Section(
+            "costs",
+            "CPU target",
+            "What was aimed for, what was measured.",
+            per_message.target_rows,
+        ),
         *http_sections(),
         Section(
             "hostile",
@@ -88,8 +142,10 @@ def sections(args: argparse.Namespace) -> list[Section]:
 def http_sections() -> list[Section]:
     """The HTTP benchmarks (bench/http.py), all under --only http."""
     served = (
-        "gunicorn with gunicorn.conf.py, driven over loopback by 2 load processes with "
-        "keep-alive connections; signed /sms requests, each with its own MessageSid and sender."
+        "gunicorn with gunicorn.conf.py and 2 workers, each worker setting below given on its "
+        "command line; driven over loopback by 2 load processes with 4 keep-alive "
+        "connections each (8 requests in flight); signed /sms requests, each with its own "
+        "MessageSid and sender; the learned reading trained in the master before the fork."
     )
     return [
         Section(
@@ -102,18 +158,31 @@ def http_sections() -> list[Section]:
             "http",
             "/sms throughput: the bot and a bare Flask app",
             served + " The bare app answers a constant TwiML reply under the same settings; "
-            "runs alternate.",
+            "bot and bare runs alternate (2 rounds of 6 s each), so both meet the same load "
+            "from other processes: compare the ratio, not the absolute rates.",
             http_bench.throughput_rows,
         ),
         Section(
             "http",
+            "/sms latency at 80 % of the bot's rate",
+            "The same servers, the bot sent requests on a fixed schedule (open loop, up to 32 "
+            "in flight) at 80 % of the rate it reached above; a request's latency counts from "
+            "when it was due, so a queue that builds up shows.",
+            http_bench.paced_rows,
+        ),
+        Section(
+            "http",
             "Memory per worker",
-            "After the load test, from /proc: resident (RSS) and proportional (PSS, shared "
-            "pages split between processes).",
+            "After the load above, topped up to at least 5,000 requests to each bot server, "
+            "from /proc: resident (RSS) and proportional (PSS: pages shared with the master "
+            "and the other worker split between them).",
             http_bench.memory_rows,
         ),
         Section(
-            "http", "HTTP targets", "What was aimed for, what was measured.", http_bench.target_rows
+            "http",
+            "HTTP targets",
+            "What was aimed for, what was measured, under the configuration this run chose.",
+            http_bench.target_rows,
         ),
     ]
 

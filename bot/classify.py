@@ -8,10 +8,11 @@ from functools import cache
 from bot import faq as faq_index
 from bot import index, training
 from bot.cues import about_other, minor_age, who
+from bot.language import detect
 from bot.match import Hit, compile_phrase
 from bot.message import Message
 from bot.model import INTENTS as MODEL_INTENTS
-from bot.model import Model, Verdict
+from bot.model import Model, Verdict, model_text
 from bot.types import Knowledge, Rule
 
 # Labels in the rules table that are cues rather than intents.
@@ -24,6 +25,10 @@ THRESHOLD = 0.75
 # matched exactly decides: a rule staff wrote is exact and explainable.
 UNSURE = 0.5
 DESCRIBED = 0.9  # a bare "trafficking" names the topic; it does not describe a situation
+# How sure the learned language head must be to decide a reply's language. Below it (towns,
+# gibberish, one word) the word lists decide, or else the conversation's language. On grouped
+# folds, 0.7 left 14 of 8,210 messages of three words or more to them, at the accuracy of 0.5.
+LANGUAGE_SURE = 0.7
 PRIORITY = ("get_help", "report_tip", "find_services", "info", "unknown")
 SELF_WORDS = {"i", "me", "my", "myself", "am", "yo", "estoy", "soy", "mi", "mis", "us", "we"}
 GENERIC_TERMS = {"hotline", "crisis", "report"}  # categories that do not name a service need
@@ -69,6 +74,7 @@ class Reading:
     minor: bool = False
     faq: str = ""
     named: list[str] = field(default_factory=list)  # services the message names
+    own_words: list[str] | None = None  # the words outside the names, when a name was found
     terms: list[str] = field(default_factory=list)
     situation: bool = False  # signs of trafficking were described
     small_talk: str = ""  # "greeting" or "thanks" when that is all the message is
@@ -100,15 +106,22 @@ def _subject(words: list[str], hit: Hit, phrase: str) -> str:
     return ""
 
 
-def _named(match: index.MatchIndex, words: list[str]) -> list[str]:
-    """Services the message names outright ("love146 phone", "kids in crisis")."""
+def _named(match: index.MatchIndex, words: list[str]) -> tuple[list[str], set[int]]:
+    """Services the message names outright ("love146 phone", "kids in crisis"), and the
+    positions of the words that name them."""
     found: list[str] = []
+    covered: set[int] = set()
+    count = len(words)
     words = [*words, *(a + b for a, b in zip(words, words[1:], strict=False))]  # "love 146"
     for i, hit in match.names.hits(words, match.lexicon.positions(words)):
         service_id = match.service_of[i]
-        if hit.similarity >= 0.9 and (not found or found[-1] != service_id):
+        if hit.similarity < 0.9:
+            continue
+        if not found or found[-1] != service_id:
             found.append(service_id)  # a service's names are side by side in the index
-    return found
+        for at in range(hit.start, hit.end):
+            covered.update((at,) if at < count else (at - count, at - count + 1))
+    return found, covered
 
 
 def _terms(
@@ -182,7 +195,26 @@ def classify(
     model = training.current(kb, _features(kb)) if learned else None
     if model is None:
         return reading
-    return fuse(reading, model.read(message.text, rule_features(reading), message.numbered))
+    reading = fuse(reading, model.read(message.text, rule_features(reading), message.numbered))
+    reading.lang = language(reading, model)
+    return reading
+
+
+def language(reading: Reading, model: Model) -> str | None:
+    """The learned language head's verdict where it is sure, else the word lists'.
+
+    On grouped folds over the examples, the head read the language of messages of three
+    words or more right 0.995 of the time, the word lists 0.978 (undecided 138 times).
+    """
+    if reading.own_words is None:
+        spanish = reading.learned.spanish
+    else:  # read without the service's name, as the word lists were
+        spanish = model.spanish_probability(model_text(" ".join(reading.own_words)))
+    if spanish >= LANGUAGE_SURE:
+        return "es"
+    if spanish <= 1 - LANGUAGE_SURE:
+        return "en"
+    return reading.lang
 
 
 def fuse(reading: Reading, verdict: Verdict) -> Reading:
@@ -212,6 +244,11 @@ def fuse(reading: Reading, verdict: Verdict) -> Reading:
 def prepare(kb: Knowledge) -> Model | None:
     """Train the learned reading for this snapshot now, unless it is trained (for start-up)."""
     return training.ensure(kb, _features(kb))
+
+
+def model_for(kb: Knowledge) -> Model | None:
+    """The model to read this snapshot with now (training it in the background if needed)."""
+    return training.current(kb, _features(kb))
 
 
 def _features(kb: Knowledge):
@@ -256,8 +293,11 @@ def read_rules(message: Message, kb: Knowledge, previous: str = "", names: bool 
         if top > scores.get("report_tip", 0):
             scores["report_tip"], best_rule["report_tip"] = top, best_rule[SITUATION]
 
-    reading.named = _named(match, words) if names else []
+    reading.named, covered = _named(match, words) if names else ([], set())
     if reading.named:
+        # A name is not a language: "telefono de Kids in Crisis" is written in Spanish.
+        reading.own_words = [w for at, w in enumerate(words) if at not in covered]
+        reading.lang = detect(reading.own_words)
         scores["find_services"] = max(scores.get("find_services", 0), 1.0)
         best_rule.setdefault("find_services", reading.named[0])
     place = cache(lambda: (found := message.place()) is not None and not found.guessed)

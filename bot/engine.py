@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot import compose, floor
+from bot import compose, directory, floor
 from bot.classify import GENERIC_TERMS, Reading, classify
 from bot.keywords import keyword
 from bot.language import switch_request
@@ -45,13 +45,13 @@ def _services_reply(
         [session.pending_term] if session.pending_term and place else []
     )
     if reading.named:
-        named = [s for s in kb.services if s.id in reading.named and s.phones]
+        named = [s for s in directory.of(kb).named(reading.named) if s.phones]
         if named:
             return compose.services_text(kb, lang, named[:2], None), named[:2]
     if place is None and not terms:
         session.awaiting, session.pending_term = "location", ""
         return compose.render(kb, "ask_location", lang), []
-    chosen = choose(kb.services, terms, place)
+    chosen = choose(kb, terms, place)
     if place is None and not chosen:
         session.awaiting, session.pending_term = "location", terms[0]
         return compose.render(kb, "ask_location", lang), []
@@ -103,7 +103,7 @@ def _location_answer(
     if place is None:
         return None
     terms = [session.pending_term] if session.pending_term else []
-    chosen = choose(kb.services, terms, place)
+    chosen = choose(kb, terms, place)
     session.awaiting, session.pending_term = "", ""
     return compose.services_text(kb, lang, chosen, place), chosen + _resources(
         kb, compose.HOTLINE_ID

@@ -26,6 +26,7 @@ class Heads:
     danger: int
     minor: int
     about: slice
+    spanish: int
     intent_labels: tuple
     about_labels: tuple
     fuser_labels: tuple
@@ -43,6 +44,7 @@ class Heads:
             model.danger,
             model.minor,
             *model.about.estimators_,
+            model.spanish,
         ]
         coefs = [h.coef_ if h is not None else np.zeros((1, offset)) for h in binaries]
         biases = [h.intercept_ if h is not None else np.zeros(1) for h in binaries]
@@ -55,6 +57,7 @@ class Heads:
             n_intent,
             n_intent + 1,
             slice(n_intent + 2, n_intent + 2 + n_about),
+            n_intent + 2 + n_about,
             tuple(model.intent.classes_),
             tuple(model.about.classes_),
             tuple(model.fuser.classes_) if model.fuser is not None else (),

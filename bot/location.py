@@ -74,6 +74,15 @@ def _known_towns(states: tuple[str, ...]) -> dict[str, Place]:
     return {**merged, **_towns()}
 
 
+def prepare(states: Iterable[str]) -> None:
+    """Read the towns of these states (and Connecticut's) now, not on the first message."""
+    extra = tuple(sorted({s.upper() for s in states} - {"CT"}))
+    if extra:
+        _known_towns(extra)
+    else:
+        _towns()
+
+
 @lru_cache(maxsize=4096)  # zipcodes.matching scans its whole list on every call
 def by_zip(code: str) -> Place | None:
     """The place for a five-digit US ZIP code, if it exists."""
@@ -117,13 +126,22 @@ def locate(words: list[str], fuzzy: bool = True, states: Iterable[str] = ()) -> 
                 gram = " ".join(words[i : i + size])
                 if len(gram) < 6:
                     continue
-                home = _towns()
-                found = process.extractOne(gram, home.keys(), scorer=fuzz.ratio, score_cutoff=86)
+                found = _misspelt_town(gram)
                 if found:
-                    return replace(home[found[0]], guessed=True)
+                    return found
     if any(w in STATEWIDE for w in words):
         return Place("Connecticut", "", "CT", 41.6, -72.7)
     return None
+
+
+# Grams are one or two words ("my boss", "new haven"): common pairs recur in every other
+# message, so each is compared with the towns once; a flood of new ones only evicts.
+@lru_cache(maxsize=20_000)
+def _misspelt_town(gram: str) -> Place | None:
+    """The Connecticut town a gram of 6+ letters is a misspelling of (guessed), if any."""
+    home = _towns()
+    found = process.extractOne(gram, home.keys(), scorer=fuzz.ratio, score_cutoff=86)
+    return replace(home[found[0]], guessed=True) if found else None
 
 
 def miles(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:

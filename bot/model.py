@@ -1,11 +1,11 @@
 """The learned reading: linear models on character and word n-grams, trained from examples.
 
-Four heads share one feature space (TF-IDF over character n-grams within words and over
+Five heads share one feature space (TF-IDF over character n-grams within words and over
 word unigrams and bigrams of the normalised text): the intent, danger now, a minor
-involved, and who the message is about. A fifth, small model fuses the intent head with
-the rule layer's scores; it is trained on out-of-fold predictions, so it learns how far
-to trust each layer on examples the heads did not see. Training is deterministic and
-never stored: the same examples always give the same model.
+involved, who the message is about, and whether it is written in Spanish. A small model
+fuses the intent head with the rule layer's scores; it is trained on out-of-fold
+predictions, so it learns how far to trust each layer on examples the heads did not see.
+Training is deterministic and never stored: the same examples always give the same model.
 """
 
 from __future__ import annotations
@@ -105,6 +105,7 @@ class Verdict:
     danger: float
     minor: float
     about: dict[str, float]
+    spanish: float  # how likely the message is written in Spanish (0.5 when untrained)
     danger_now: bool  # danger reached the threshold chosen for recall
     minor_involved: bool
 
@@ -124,6 +125,7 @@ class Model:
     danger: LogisticRegression | None
     minor: LogisticRegression | None
     about: OneVsRestClassifier
+    spanish: LogisticRegression | None
     fuser: LogisticRegression | None
     danger_threshold: float
     minor_threshold: float
@@ -133,6 +135,12 @@ class Model:
 
     def __post_init__(self) -> None:
         self.heads = Heads.of(self)  # built with the model, never on a person's message
+
+    def spanish_probability(self, text: str) -> float:
+        """How likely text (normalised by model_text) is Spanish; 0.5 when it cannot tell."""
+        if self.spanish is None or not text:
+            return 0.5
+        return sigmoid(self.heads.scores(text)[self.heads.spanish])
 
     def read(self, text: str, rule_features: Sequence[float] = (), normalised: str = "") -> Verdict:
         """The learned reading of one message (rule_features as for training fusion).
@@ -146,6 +154,7 @@ class Model:
         about = one_vs_rest(scores[fast.about], fast.about_labels, ABOUT)
         danger = sigmoid(scores[fast.danger]) if self.danger is not None else 0.0
         minor = sigmoid(scores[fast.minor]) if self.minor is not None else 0.0
+        spanish = sigmoid(scores[fast.spanish]) if self.spanish is not None else 0.5
         fused = intent
         if self.fuser is not None and len(rule_features):
             row = _fusion_row(intent, about, rule_features)
@@ -158,6 +167,7 @@ class Model:
             danger,
             minor,
             about,
+            spanish,
             danger >= self.danger_threshold,
             minor >= self.minor_threshold,
         )
@@ -233,6 +243,7 @@ def train(
         part.stop_words_ = None  # every n-gram min_df dropped: only kept for introspection
     danger = np.array([e.danger_now for e in examples])
     minor = np.array([e.minor for e in examples])
+    spanish = np.array([e.lang == "es" for e in examples])
     oof = out_of_fold(examples, x=x)
     fuser = None
     if rule_features is not None:
@@ -253,6 +264,7 @@ def train(
         danger=_binary(balanced=True).fit(x, danger) if len(set(danger)) > 1 else None,
         minor=_binary(balanced=True).fit(x, minor) if len(set(minor)) > 1 else None,
         about=_head().fit(x, [e.about for e in examples]),
+        spanish=_binary(balanced=True).fit(x, spanish) if len(set(spanish)) > 1 else None,
         fuser=fuser,
         danger_threshold=recall_threshold(danger, oof["danger"], DANGER_RECALL),
         minor_threshold=recall_threshold(minor, oof["minor"], MINOR_RECALL),

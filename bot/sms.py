@@ -56,7 +56,7 @@ def segments(text: str) -> tuple[int, str]:
     if not text:
         return 0, "gsm7"
     if is_gsm7(text):
-        units = sum(2 if ch in GSM7_EXT else 1 for ch in text)
+        units = len(text) + sum(text.count(ch) for ch in GSM7_EXT)  # extension: 2 units
         return (1 if units <= 160 else math.ceil(units / 153)), "gsm7"
     units = len(text.encode("utf-16-le")) // 2
     return (1 if units <= 70 else math.ceil(units / 67)), "ucs2"

@@ -8,11 +8,12 @@ import json
 import sqlite3
 import time
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import sqlite_utils
 
-from knowledge import archive, hsds_clean, import_changes, phone_rules, schema
+from knowledge import archive, csv_cells, hsds_clean, import_changes, phone_rules, schema
 from knowledge.import_report import (
     BAD_PHONE,
     BAD_VALUE,
@@ -53,13 +54,13 @@ def export_json(db: sqlite_utils.Database) -> str:
 
 
 def csv_files(db: sqlite_utils.Database) -> dict[str, str]:
-    """One CSV text per content table, named <table>.csv."""
+    """One CSV text per content table, named <table>.csv (formulas written as text)."""
     files = {}
     for table, rows in export_tables(db).items():
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(db[table].columns_dict))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(csv_cells.safe_dict(row) for row in rows)
         files[f"{table}.csv"] = buffer.getvalue()
     return files
 
@@ -99,17 +100,23 @@ def read_kb(path: Path, fmt: str) -> dict[str, list[dict]]:
             tables = {}
             for file in path.glob("*.csv"):
                 with file.open("rb") as stream:
-                    tables[file.stem] = list(archive.csv_rows(stream, file.name))
+                    tables[file.stem] = _own_rows(archive.csv_rows(stream, file.name))
             return tables
         with archive.open_zip(path) as package:
             tables = {}
             for name in package.namelist():
                 if name.endswith(".csv"):
                     with package.open(name) as stream:
-                        tables[Path(name).stem] = list(archive.csv_rows(stream, Path(name).name))
+                        rows = archive.csv_rows(stream, Path(name).name)
+                        tables[Path(name).stem] = _own_rows(rows)
             return tables
     except archive.ArchiveRefused as exc:
         raise ImportFailed(f"Nothing was changed: {exc}") from exc
+
+
+def _own_rows(rows: Iterable[dict]) -> list[dict]:
+    """Rows of this project's CSV export, with the quotes that kept formulas as text undone."""
+    return [csv_cells.restored_dict(row) for row in rows]
 
 
 def _typed(value: object, kind: type) -> object:

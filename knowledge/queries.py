@@ -1,18 +1,32 @@
-"""Read the knowledge base into the engine's snapshot, re-read whenever it changes."""
+"""Read the knowledge base into the engine's snapshot, re-read whenever it changes.
+
+A snapshot is built whole (rows, indexes, the model to read with) before anything uses
+it. Messages ask answering(): after an edit or an import it starts the new snapshot's
+build on a thread and answers from the one it has, so no message waits for a build.
+Staff pages, start-up and health ask snapshot(), which builds the current content now.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import threading
 
 import sqlite_utils
 
-from bot import classify, training
+from bot import classify, derived, training
 from bot.types import Example, Faq, Knowledge, Phone, Rule, Service, Term
+from knowledge import db as database
 
-_cache: dict[str, Knowledge] = {}
+log = logging.getLogger(__name__)
+_cache: dict[str, Knowledge] = {}  # database path -> the newest snapshot built
 _retrain: dict[str, bool] = {}  # database name -> retrain the learned reading after a change
-_lock = threading.Lock()
+_lock = threading.Lock()  # guards the dictionaries below
+_builders: dict[str, threading.Lock] = {}  # one build at a time per database
+_rebuilds: dict[str, tuple[int, threading.Thread]] = {}  # (pid, thread) building in background
+_again: set[str] = set()  # changed again while a background build ran: build once more
+_failed: dict[str, tuple[int, str]] = {}  # revision whose build failed, and why
 
 
 def revision(db: sqlite_utils.Database) -> int:
@@ -157,21 +171,117 @@ def load(db: sqlite_utils.Database) -> Knowledge:
     return Knowledge(rules, faqs, terms, _services(db), templates, examples)
 
 
+def _builder(name: str) -> threading.Lock:
+    with _lock:
+        return _builders.setdefault(name, threading.Lock())
+
+
+def _build(db: sqlite_utils.Database, name: str) -> Knowledge:
+    """Read every table in one transaction and build the snapshot's indexes; keep it."""
+    with db.atomic():  # one consistent read of every table
+        current = revision(db)
+        kb = load(db)
+    kb.revision = current
+    kb.derived["retrain"] = _retrain.get(name, True)
+    training.carry_over(kb, _cache.get(name))
+    derived.build(kb)
+    _cache[name] = kb
+    return kb
+
+
 def snapshot(db: sqlite_utils.Database, name: str) -> Knowledge:
-    """The current snapshot for the database called name, re-read only after a change."""
+    """The snapshot of the knowledge base as it is now, built here if it changed.
+
+    For start-up, staff pages and previews (which must show an edit at once); a message
+    asks answering() instead.
+    """
     current = revision(db)
     cached = _cache.get(name)
     if cached is not None and cached.revision == current:
         return cached
+    with _builder(name):  # a build under way for this revision is waited for, not repeated
+        cached = _cache.get(name)
+        if cached is not None and cached.revision == revision(db):
+            return cached
+        return _build(db, name)
+
+
+def answering(db: sqlite_utils.Database, name: str, wait: bool = False) -> Knowledge:
+    """The snapshot to answer a message with: the newest built, never waiting for a build.
+
+    After a change the new snapshot is built on a thread while this one keeps answering.
+    Only the very first message of a process without a snapshot (start-up did not build
+    one) waits, and with wait=True every first message after a change does (tests).
+    """
+    cached = _cache.get(name)
+    if cached is None or wait:
+        return snapshot(db, name)
+    if cached.revision != revision(db):
+        rebuild(name)
+    return cached
+
+
+def rebuild(name: str) -> None:
+    """Build the current snapshot of the database at path name on a thread (one at a time)."""
     with _lock:
-        with db.atomic():  # one consistent read of every table
-            current = revision(db)
-            kb = load(db)
-        kb.revision = current
-        kb.derived["retrain"] = _retrain.get(name, True)
-        training.carry_over(kb, _cache.get(name))
-        _cache[name] = kb
-    return kb
+        _again.add(name)
+        running = _rebuilds.get(name)
+        # A thread started before a fork (gunicorn's preload) does not run in the child.
+        if running is not None and running[0] == os.getpid() and running[1].is_alive():
+            return
+        thread = threading.Thread(
+            target=_rebuild, args=(name,), name="knowledge-snapshot", daemon=True
+        )
+        _rebuilds[name] = (os.getpid(), thread)
+        thread.start()
+
+
+def _rebuild(name: str) -> None:
+    db = None
+    try:
+        while True:
+            with _lock:
+                if name not in _again:
+                    _rebuilds.pop(name, None)
+                    return
+                _again.discard(name)
+            current = None
+            try:
+                db = db or database.connect(name, read_only=True)
+                current = revision(db)
+                if _failed.get(name, (None,))[0] == current:
+                    continue  # this content failed to build already: keep answering as before
+                snapshot(db, name)
+                _failed.pop(name, None)
+            except Exception as exc:  # noqa: BLE001 - damaged rows: the old snapshot answers
+                _failed[name] = (current, type(exc).__name__)
+                log.warning("knowledge snapshot %s not rebuilt: %s", current, type(exc).__name__)
+    finally:
+        if db is not None:
+            db.conn.close()
+
+
+def wait_for_rebuild(name: str, timeout: float | None = None) -> bool:
+    """Wait until no background build of this database runs here; False if one still does."""
+    with _lock:
+        running = _rebuilds.get(name)
+    if running is None or running[0] != os.getpid():
+        return True
+    running[1].join(timeout)
+    return not running[1].is_alive()
+
+
+def rebuild_problem(name: str) -> str | None:
+    """Why the last background build failed (an exception's name), if the newest one did."""
+    failed = _failed.get(name)
+    return failed[1] if failed else None
+
+
+def rebuilding(name: str) -> bool:
+    """True while a background build of this database's snapshot runs in this process."""
+    with _lock:
+        running = _rebuilds.get(name)
+        return bool(running and running[0] == os.getpid() and running[1].is_alive())
 
 
 def warm(db: sqlite_utils.Database, name: str, retrain: bool = True) -> None:
@@ -181,4 +291,5 @@ def warm(db: sqlite_utils.Database, name: str, retrain: bool = True) -> None:
     where a retraining per edit would only cost time).
     """
     _retrain[name] = retrain
-    classify.prepare(snapshot(db, name))
+    kb = snapshot(db, name)
+    classify.prepare(kb)

@@ -9,7 +9,7 @@ import os
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from knowledge import reports
+from knowledge import csv_cells, reports
 from knowledge.db import get_db
 from knowledge.editor.auth import login_required
 
@@ -86,7 +86,7 @@ def csv_export():
     if problem:
         return Response(problem, status=400, mimetype="text/plain")
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows_for_export(report))
+    csv.writer(buffer).writerows(csv_cells.safe_row(row) for row in rows_for_export(report))
     name = f"signals-{report.start.isoformat()}-to-{report.end.isoformat()}.csv"
     return Response(
         buffer.getvalue(),

@@ -32,6 +32,8 @@ BASE_CONFIG = {
     "PHONE_HASH_KEY": "test-hash-key",
     # One model per process, trained once: hundreds of edits would each retrain it.
     "RETRAIN_ON_CHANGE": "",
+    # Tests edit the knowledge base and expect the very next reply to read the edit.
+    "REBUILD_IN_BACKGROUND": "",
 }
 
 

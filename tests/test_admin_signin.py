@@ -45,6 +45,27 @@ def test_sign_in_never_sends_staff_to_another_site(staff, client):
     assert response.location == "/admin/"
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/admin%0d%0aX:1",
+        "/admin%0aSet-Cookie:x=1",
+        "/admin/%09tab",
+        "/admin%00",
+        "/admin\\evil.example",
+        "/admin%E2%80%A8",
+    ],
+)
+def test_a_next_address_with_control_characters_goes_home_not_to_a_500(staff, client, target):
+    token = token_for(client, "/admin/login")
+    response = client.post(
+        f"/admin/login?next={target}",
+        data={"username": "editor", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert response.location == "/admin/"
+
+
 def test_wrong_password_is_refused_with_a_sentence(staff, client):
     response = sign_in(client, "editor", "not the password")
     assert response.status_code == 401

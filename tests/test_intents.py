@@ -195,6 +195,19 @@ def test_the_reply_is_in_the_language_of_the_message(kb, message, lang):
 
 
 @pytest.mark.parametrize(
+    "message, lang",
+    [
+        ("numero de Kids in Crisis", "es"),
+        ("donde queda Connecticut Legal Services", "es"),
+        ("Kids in Crisis phone number", "en"),
+    ],
+)
+def test_a_service_name_does_not_count_as_words_of_a_language(kb, message, lang):
+    # The English words of a name ("in", "legal services") outweighed the Spanish around them.
+    assert answer(kb, message).lang == lang
+
+
+@pytest.mark.parametrize(
     "message",
     ["please make it stop", "stop hurting me", "how do i make him stop", "i want it to stop"],
 )

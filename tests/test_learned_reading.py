@@ -5,7 +5,7 @@ import pytest
 
 from bot import model as learned
 from bot import training
-from bot.classify import Reading, fuse, read_rules
+from bot.classify import Reading, fuse, language, read_rules
 from bot.message import Message
 from bot.model import Verdict
 from bot.types import Example
@@ -31,7 +31,7 @@ def small_model(sample):
 def _verdict(intent="unknown", p=0.9, danger=0.0, minor=0.0, danger_now=False, minor_now=False):
     probs = {label: (p if label == intent else (1 - p) / 5) for label in learned.INTENTS}
     about = {"self": 0.4, "other": 0.3, "general": 0.3}
-    return Verdict(probs, probs, danger, minor, about, danger_now, minor_now)
+    return Verdict(probs, probs, danger, minor, about, 0.5, danger_now, minor_now)
 
 
 def test_the_fast_reading_gives_scikit_learns_probabilities(small_model):
@@ -134,3 +134,17 @@ def test_the_app_reads_with_the_trained_model(app, client):
     body = client.post("/api/chat", json={"session_id": "m1", "message": message}).get_json()
     assert body["intent"] == "get_help"
     assert "1-888-373-7888" in body["reply"]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        # Spanish that the word lists miss or read as English ("escape", "me").
+        ("me escapé y necesito apoyo", "es"),
+        ("me rompió el brazo y sigue gritando", "es"),
+        ("my boss keeps my passport", "en"),
+    ],
+)
+def test_the_learned_head_reads_the_language(small_model, text, lang):
+    reading = Reading("unknown", Message.of(text).lang, learned=small_model.read(text))
+    assert language(reading, small_model) == lang

@@ -1,6 +1,7 @@
 """Partner websites and the bot over HTTP: /widget.js, partner settings, CORS on /api/chat."""
 
 import json
+import re
 import time
 
 import pytest
@@ -115,6 +116,20 @@ def test_the_demo_partners_exit_path_becomes_a_url_on_the_bot(client):
     assert body["exit_url"] == "http://localhost/demo/elsewhere"
 
 
+@pytest.mark.parametrize("app_config", [{"PUBLIC_URL": "https://bot.example.org/"}])
+@pytest.mark.parametrize("url", ["/widget/config/demo", "/widget/config"])
+def test_with_a_public_url_a_forged_host_cannot_move_the_quick_exit(client, url):
+    body = client.get(url, headers={"Host": "evil.example"}).get_json()
+    assert body["exit_url"] == "https://bot.example.org/demo/elsewhere"
+
+
+@pytest.mark.parametrize("app_config", [{"PUBLIC_URL": "https://bot.example.org/base"}])
+def test_the_demo_snippet_names_the_public_address(client):
+    page = client.get("/demo", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "https://bot.example.org/base/widget.js" in page
+    assert "evil.example" not in page
+
+
 def test_an_origin_is_matched_without_case_or_default_port(client, partner):
     origin = "HTTPS://Partner.Example.org:443"
     response = client.get("/widget/config/riverside", headers={"Origin": origin})
@@ -212,7 +227,10 @@ def test_behind_a_proxy_the_public_url_counts_as_the_bots_own(app, client):
 
 def test_the_demo_page_embeds_the_widget_with_one_script_tag(client):
     page = client.get("/demo").get_data(as_text=True)
-    assert '<script src="/widget.js" data-partner="demo" async></script>' in page
+    tag = re.search(
+        r'<script src="/widget.js" nonce="[^"]+" data-partner="demo" async></script>', page
+    )
+    assert tag and page.count("<script") == 1
     assert "not in this database" not in page
 
 

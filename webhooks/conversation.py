@@ -25,8 +25,9 @@ class Changed(Exception):
 
 
 def knowledge():
-    """The current knowledge snapshot (re-read after any edit)."""
-    return queries.snapshot(get_db(), current_app.config["DATABASE"])
+    """The snapshot to answer with: after an edit, the previous one until the new one is built."""
+    wait = not current_app.config.get("REBUILD_IN_BACKGROUND")
+    return queries.answering(get_db(), current_app.config["DATABASE"], wait=wait)
 
 
 def session_key(channel: str, raw_id: str) -> str:

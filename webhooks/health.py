@@ -14,8 +14,9 @@ import sqlite3
 from flask import Blueprint, current_app, jsonify
 
 from bot.training import learned_state
-from knowledge import schema
+from knowledge import queries, schema
 from knowledge.db import get_db, read_only
+from webhooks import public_url
 from webhooks.conversation import knowledge
 
 bp = Blueprint("health", __name__)
@@ -29,6 +30,11 @@ def configuration_warnings(config) -> list[str]:
         warnings.append(
             "TWILIO_AUTH_TOKEN is not set: every text to /sms is refused (403) until it is."
         )
+    elif not public_url.known(config):
+        warnings.append(
+            "PUBLIC_URL is not set: in production every text to /sms is refused (403), "
+            "because a request's Host header cannot show which address Twilio signed."
+        )
     return warnings
 
 
@@ -36,7 +42,9 @@ def readiness() -> tuple[dict, bool]:
     """The checks /healthz reports, and whether the worker can answer at all."""
     report: dict[str, object] = {"read_only": read_only(current_app.config)}
     # The webchat still answers, so a missing token is a warning, not "not ready".
-    report["sms"] = "ready" if current_app.config.get("TWILIO_AUTH_TOKEN") else "refused"
+    config = current_app.config
+    sms_ready = config.get("TWILIO_AUTH_TOKEN") and public_url.known(config)
+    report["sms"] = "ready" if sms_ready else "refused"
     report["warnings"] = configuration_warnings(current_app.config)
     latest = max(number for number, _ in schema.MIGRATIONS)
     try:
@@ -66,7 +74,16 @@ def readiness() -> tuple[dict, bool]:
         # The learned reading: "trained" for this content, "previous" while a retraining
         # runs, "rules only" before any model (the bot still answers, from the rules).
         "learned_reading": learned_state(kb),
+        # After an edit or an import: the new snapshot is being built while this one answers.
+        "rebuilding": queries.rebuilding(current_app.config["DATABASE"]),
     }
+    failed = queries.rebuild_problem(current_app.config["DATABASE"])
+    if failed:
+        report["problem"] = (
+            f"The knowledge base changed but could not be read ({failed}); replies still come "
+            f"from revision {kb.revision}. Undo the last change or restore an export."
+        )
+        report["degraded"] = True
     missing = [key for key in NEEDED_TEMPLATES if key not in kb.templates]
     if not kb.services or not kb.rules or missing:
         report["problem"] = (

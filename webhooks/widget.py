@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import urljoin
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
@@ -13,7 +12,7 @@ from bot.engine import SESSION_TTL
 from bot.types import LANGS
 from knowledge import partners
 from knowledge.db import get_db
-from webhooks import cors
+from webhooks import cors, public_url
 from webhooks.chat import MAX_MESSAGE
 from webhooks.conversation import knowledge
 
@@ -55,7 +54,7 @@ def partner_config(partner: partners.Partner) -> dict:
         "lang": partner.default_lang,
         "greeting": greeting,
         "accent": partner.accent,
-        "exit_url": urljoin(request.host_url, partner.exit_url),
+        "exit_url": public_url.external(partner.exit_url),
         "hotline": {"call": found["hotline_call"], "text": found["hotline_text"]},
         "max_message": MAX_MESSAGE,
         "forget_minutes": SESSION_TTL // 60,
@@ -98,7 +97,8 @@ def demo():
     """A sample partner page with the widget on it, as a partner would embed it."""
     partner = partners.get(get_db(), DEMO_PARTNER)
     snippet = (
-        f'<script src="{request.host_url}widget.js" data-partner="{DEMO_PARTNER}" async></script>'
+        f'<script src="{public_url.external("/widget.js")}" data-partner="{DEMO_PARTNER}" '
+        "async></script>"
     )
     return render_template("demo_partner.html", partner=partner, key=DEMO_PARTNER, snippet=snippet)
 

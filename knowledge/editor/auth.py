@@ -12,9 +12,11 @@ Other blueprints (reports, ...) protect their views the same way:
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from flask import (
     current_app,
@@ -124,11 +126,21 @@ def login_required(role: str | Callable = "viewer"):
     return decorator
 
 
+_NEXT_CHARACTERS = re.compile(r"[!#-\[\]-~]+")  # printable ASCII, no space, quote or backslash
+
+
 def _safe_next(target: str | None) -> str:
-    """Only ever go back to a page of this site's editor after signing in."""
-    if target and target.startswith("/admin") and not target.startswith("//"):
-        return target
-    return url_for("editor.home")
+    """Only ever go back to a page of this site's editor after signing in.
+
+    Anything else, including an address with control characters (a newline would split
+    the Location header) or a backslash (which browsers read as a slash), goes home.
+    """
+    if not target or not _NEXT_CHARACTERS.fullmatch(target):
+        return url_for("editor.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not re.match(r"/admin(/|$)", parts.path):
+        return url_for("editor.home")
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

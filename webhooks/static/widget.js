@@ -275,7 +275,11 @@
       sheet.replaceSync(CSS);
       root.adoptedStyleSheets = [sheet];
     } else {
-      root.appendChild(el("style", {}, CSS));
+      // An inline <style>: on a page whose Content-Security-Policy allows it by nonce (the
+      // bot's own pages put one on this script's tag), it needs the same nonce.
+      var style = el("style", {}, CSS);
+      if (script.nonce) { style.nonce = script.nonce; }
+      root.appendChild(style);
     }
     ui.widget = el("div", {"class": "widget" + (pageMode ? " page" : "")});
     ui.widget.style.setProperty("--accent", config.accent);
