@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 import settings
-from knowledge import seed, transfer
+from knowledge import import_log, seed, transfer
 from knowledge.db import connect, prepare
 from knowledge.import_report import ImportFailed
 
@@ -134,6 +134,9 @@ def import_command(
         )
         raise click.ClickException(str(exc) + hint) from exc
     click.echo(report.summary())
+    if not dry_run:
+        with db.atomic():
+            import_log.log(db, report, path.name, "command line")
     if report_path is not None:
         report_path.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
         click.echo(f"Wrote the full report to {report_path}.")

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 import sqlite_utils
 
-from knowledge import hsds_mapping, hsds_read, kb_io, seed, staging
+from knowledge import hsds_mapping, hsds_read, import_changes, kb_io, seed, staging
 from knowledge.hsds_convert import ORDER, Converter
 from knowledge.import_report import ImportFailed, ImportReport
 from knowledge.seed import DIRECTORY_TABLES
@@ -51,11 +51,9 @@ def read(path: Path, fmt: str, notes: list[str]) -> tuple[hsds_read.Tables, str]
     return hsds_read.read_datapackage(path, notes)
 
 
-def delete_source(db: sqlite_utils.Database, source: str, terms: bool = True) -> None:
-    """Remove the rows an earlier import from this source left (in the caller's transaction).
-
-    terms=False keeps the source's taxonomy terms (and the links other services have to them).
-    """
+def source_rows(db: sqlite_utils.Database, terms: bool = True) -> dict[str, str]:
+    """Per directory table, the condition on :s that picks the rows a source left, child
+    tables first. terms=False leaves the source's taxonomy terms (and links to them) out."""
     services = "SELECT id FROM service WHERE source = :s"
     locations = "SELECT id FROM location WHERE source = :s"
     of_terms = " OR taxonomy_term_id IN (SELECT id FROM taxonomy_term WHERE source = :s)"
@@ -64,13 +62,34 @@ def delete_source(db: sqlite_utils.Database, source: str, terms: bool = True) ->
         "address": f"location_id IN ({locations})",
         "service_at_location": f"service_id IN ({services}) OR location_id IN ({locations})",
     }
-    for table in DIRECTORY_TABLES:  # child tables first: no foreign key trips
+    out = {}
+    for table in DIRECTORY_TABLES:
         if table == "taxonomy_term" and not terms:
             continue
-        condition = where.get(table) or (
+        out[table] = where.get(table) or (
             "source = :s" if "source" in db[table].columns_dict else f"service_id IN ({services})"
         )
+    return out
+
+
+def delete_source(db: sqlite_utils.Database, source: str, terms: bool = True) -> None:
+    """Remove the rows an earlier import from this source left (in the caller's transaction).
+
+    terms=False keeps the source's taxonomy terms (and the links other services have to them).
+    """
+    for table, condition in source_rows(db, terms).items():  # no foreign key trips
         db.execute(f"DELETE FROM [{table}] WHERE {condition}", {"s": source})
+
+
+def _replaced(db: sqlite_utils.Database, source: str, carried: set[str]) -> dict:
+    """The rows the import replaces: its source's, and those of the sources it carries."""
+    before = import_changes.current(db, source_rows(db), {"s": source})
+    for name in sorted(carried):
+        for table, rows in import_changes.current(
+            db, source_rows(db, terms=False), {"s": name}
+        ).items():
+            before[table].update(rows)
+    return before
 
 
 def _deletions(db: sqlite_utils.Database, source: str, rows: dict) -> tuple[dict, int]:
@@ -152,6 +171,8 @@ def import_hsds(
     # Our own export names the source of each row: it replaces those sources' rows.
     carried = {r["source"] for r in conv.records.values() if r.get("source")} - {report.source}
     report.deletions, earlier = _deletions(db, report.source, rows)
+    coming = {**rows, "taxonomy_term": [*rows.get("taxonomy_term", []), *added]}
+    report.changes = import_changes.count(db, _replaced(db, report.source, carried), coming)
     if earlier:
         report.notes.append(
             f"replaces the {earlier:,} services of the earlier import from {report.source}"

@@ -51,6 +51,8 @@ class ImportReport:
     # Per table: (rows the import would delete, rows there now); filled by the importer.
     deletions: dict[str, tuple[int, int]] = field(default_factory=dict)
     confirm_percent: int = 50  # deleting this share of any table needs a confirmation
+    # Per table that differs: rows the import adds, changes and removes; by the importer.
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def heavy_deletions(self) -> dict[str, tuple[int, int]]:
         """The tables the import would lose at least confirm_percent of."""
@@ -109,6 +111,13 @@ class ImportReport:
             "notes": list(self.notes),
             "deletions": {t: {"delete": g, "of": n} for t, (g, n) in self.deletions.items()},
             "needs_confirmation": self.needs_confirmation(),
+            "changes": self.changes,
+        }
+
+    def change_totals(self) -> dict[str, int]:
+        """Rows added, changed and removed over every table."""
+        return {
+            k: sum(c[k] for c in self.changes.values()) for k in ("added", "changed", "removed")
         }
 
     def summary(self, examples: int = 3) -> str:
@@ -125,6 +134,17 @@ class ImportReport:
             lines.extend(f"    {r.row}: {r.detail}" for r in shown[:examples])
         for (table, kind), n in sorted(Counter((w.table, w.kind) for w in self.warnings).items()):
             lines.append(f"  kept {n} {table} rows with a field dropped: {kind}")
+        if self.changes or self.counts():
+            totals = self.change_totals()
+            verbs = (
+                ("would add", "change", "remove")
+                if self.dry_run
+                else ("added", "changed", "removed")
+            )
+            lines.append(
+                f"  {verbs[0]} {totals['added']:,} rows, {verbs[1]} {totals['changed']:,}, "
+                f"{verbs[2]} {totals['removed']:,}"
+            )
         lines.extend(f"  note: {note}" for note in self.notes)
         if self.needs_confirmation():
             lines.append(f"  WARNING: {self.deletion_warning()}")

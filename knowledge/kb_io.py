@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from knowledge import archive, csv_cells, hsds_clean, phone_rules, schema, staging
+from knowledge import archive, csv_cells, hsds_clean, import_changes, phone_rules, schema, staging
 from knowledge.import_report import (
     BAD_PHONE,
     BAD_VALUE,
@@ -279,6 +279,8 @@ def import_kb(
     report = ImportReport(source="kb", format=fmt, dry_run=dry_run, confirm_percent=confirm_percent)
     kept = validate_kb(db, tables, report)
     report.deletions = deletions(db, kept)
+    everything = import_changes.current(db, dict.fromkeys(schema.CONTENT_TABLES, ""))
+    report.changes = import_changes.count(db, everything, kept)
     if not dry_run and report.needs_confirmation() and not confirmed:
         raise confirmation_needed(report)
     if not dry_run:

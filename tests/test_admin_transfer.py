@@ -109,3 +109,83 @@ def test_editor_cannot_import(app, client):
     add_staff(app, "editor")
     sign_in(client, "editor")
     assert upload(client, b"{}", "kb.json").status_code == 403
+
+
+def import_for_real(admin, content: bytes, name: str):
+    upload(admin, content, name)
+    return post(admin, "/admin/transfer/import/run")
+
+
+def test_an_import_is_logged_as_a_summary_with_a_report_and_no_revert(app, admin, database):
+    response = import_for_real(admin, EXAMPLE.read_bytes(), "service_full.json")
+    assert "/admin/imports/" in response.get_data(as_text=True)
+    (entry,) = audit.history(database, "knowledge_base")
+    summary = json.loads(entry["replacement_value"])
+    assert summary["file"] == "service_full.json"
+    assert summary["changes"]["service"] == {"added": 1, "changed": 0, "removed": 0}
+    for page in ("/admin/history", "/admin/"):
+        html = admin.get(page).get_data(as_text=True)
+        assert f'href="/admin/imports/{entry["id"]}">service_full.json</a>' in html
+        assert "services: 1 added, 0 changed, 0 removed" in html
+        assert f"Revert change {entry['id']}" not in html
+        assert "/admin/knowledge_base/" not in html and "&#34;counts&#34;" not in html
+    report = admin.get(f"/admin/imports/{entry['id']}")
+    assert report.status_code == 200
+    text = report.get_data(as_text=True)
+    assert "Import of service_full.json" in text and "hsds:service_full" in text
+    assert "<dd>admin</dd>" in text and "HSDS JSON" in text
+    assert post(admin, f"/admin/history/{entry['id']}/revert").status_code == 409
+
+
+def test_importing_the_same_file_again_reports_nothing_added(admin, database):
+    import_for_real(admin, EXAMPLE.read_bytes(), "service_full.json")
+    import_for_real(admin, EXAMPLE.read_bytes(), "service_full.json")
+    newest = audit.history(database, "knowledge_base")[0]
+    assert json.loads(newest["replacement_value"])["changes"] == {}
+    assert "0 rows added, 0 changed, 0 removed" in admin.get("/admin/history").get_data(
+        as_text=True
+    )
+
+
+def test_a_restore_counts_what_it_changes_and_removes(admin, database):
+    data = json.loads(admin.get("/admin/transfer/export/json").data)
+    data["service"][0]["name"] = "Renamed in the file"
+    data["faq"] = data["faq"][1:]
+    import_for_real(admin, json.dumps(data).encode(), "kb.json")
+    changes = json.loads(audit.history(database, "knowledge_base")[0]["replacement_value"])[
+        "changes"
+    ]
+    assert changes == {
+        "service": {"added": 0, "changed": 1, "removed": 0},
+        "faq": {"added": 0, "changed": 0, "removed": 1},
+    }
+
+
+def test_an_import_logged_before_summaries_still_reads_as_a_sentence(admin, database):
+    old = {
+        "format": "hsds-datapackage",
+        "counts": {"service": {"read": 9, "imported": 7, "rejected": 2}},
+    }
+    audit.record(
+        database, "knowledge_base", "hsds:old", "import", "*", None, json.dumps(old), "maria"
+    )
+    html = admin.get("/admin/history").get_data(as_text=True)
+    assert "7 rows imported, 2 rejected." in html and "&#34;format&#34;" not in html
+    entry = audit.history(database, "knowledge_base")[0]
+    assert "hsds:old" in admin.get(f"/admin/imports/{entry['id']}").get_data(as_text=True)
+
+
+def test_only_imports_have_an_import_report(admin):
+    assert admin.get("/admin/imports/999999").status_code == 404
+
+
+def test_an_import_from_the_command_line_is_in_the_history_too(app, database):
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["kb", "import", str(EXAMPLE), "--dry-run"])
+    assert dry.exit_code == 0 and "would add 11 rows, change 0, remove 0" in dry.output
+    assert audit.history(database, "knowledge_base") == []  # a dry run changes nothing
+    done = runner.invoke(args=["kb", "import", str(EXAMPLE)])
+    assert done.exit_code == 0, done.output
+    (entry,) = audit.history(database, "knowledge_base")
+    assert entry["updated_by"] == "command line"
+    assert json.loads(entry["replacement_value"])["file"] == "service_full.json"

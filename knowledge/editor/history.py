@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from knowledge import audit, freshness
+from knowledge import audit, freshness, import_log
 from knowledge.db import get_db
 from knowledge.editor import forms
 from knowledge.editor.auth import current_user, login_required, refuse
@@ -12,6 +12,31 @@ from knowledge.editor.blueprint import bp
 from knowledge.editor.entities import ENTITIES
 
 PAGE_SIZE = 100
+
+
+def shown(db, entries: list[dict]) -> list[dict]:
+    """History entries as the pages show them: an import as a summary linking to its
+    report, other entries linking to their row while it exists, and a Revert button only
+    where a revert can work (an editable table; never an import)."""
+    out = []
+    for entry in entries:
+        info = import_log.read(entry)
+        table, key = entry["resource_type"], entry["resource_id"]
+        editable = table in ENTITIES
+        link = None
+        if editable and audit.get_row(db, table, key) is not None:
+            link = url_for("editor.edit_row", table=table, key=key)
+        out.append(
+            {
+                **entry,
+                "import_info": info,
+                "import_title": import_log.title(info) if info else "",
+                "import_sentence": import_log.sentence(info) if info else "",
+                "link": link,
+                "revertable": editable and info is None,
+            }
+        )
+    return out
 
 
 @bp.get("/")
@@ -31,7 +56,7 @@ def home():
         groups=groups,
         stale=len(freshness.stale(db)),
         missing_spanish=missing,
-        recent=audit.history(db, limit=10),
+        recent=shown(db, audit.history(db, limit=10)),
     )
 
 
@@ -47,7 +72,7 @@ def history():
     )
     return render_template(
         "admin/history.html",
-        entries=entries[:PAGE_SIZE],
+        entries=shown(get_db(), entries[:PAGE_SIZE]),
         more=len(entries) > PAGE_SIZE,
         page=page,
         table=table,

@@ -13,6 +13,7 @@ from knowledge.editor import forms, labels
 from knowledge.editor.auth import current_user, login_required, refuse
 from knowledge.editor.blueprint import bp
 from knowledge.editor.entities import ENTITIES, Entity, children
+from knowledge.editor.history import shown
 
 PAGE_SIZE = 50
 
@@ -185,7 +186,7 @@ def _render_form(entity: Entity, form, row: dict | None, status: int):
         name=row_label(entity, row) if row else "",
         kids=kids,
         options=_options(entity),
-        history=audit.history(db, entity.table, str(row[entity.key]), 20) if row else [],
+        history=shown(db, audit.history(db, entity.table, str(row[entity.key]), 20)) if row else [],
         spanish=forms.missing_spanish(entity, row) if row else [],
         verifiable=entity.table in freshness.VERIFIED_TABLES,
         may_change=user.can(entity.role),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ from flask import (
 )
 
 import settings
-from knowledge import audit, hsds_import, transfer
+from knowledge import audit, hsds_import, import_log, transfer
 from knowledge.db import get_db
 from knowledge.editor.auth import current_user, login_required, refuse
 from knowledge.editor.blueprint import bp
@@ -152,26 +151,41 @@ def _run(
             report=exc.report,
             name=name,
             confirm=waiting,
+            logged=None,
+            rows=import_log.REPORT_ROWS,
         ), 400
     if not dry_run:
         session.pop(KEY, None)
         path.unlink(missing_ok=True)
+    logged = None
     if not dry_run:
         with db.atomic():
-            summary = {"format": report.format, "counts": report.counts()}
-            audit.record(
-                db,
-                "knowledge_base",
-                report.source,
-                "import",
-                audit.WHOLE_ROW,
-                None,
-                json.dumps(summary),
-                current_user().username,
-            )
+            logged = import_log.log(db, report, name, current_user().username)
         flash(f"Imported {name}. The bot uses the new entries from the next message.")
     return render_template(
-        "admin/import_report.html", failed="", report=report, name=name, confirm=dry_run
+        "admin/import_report.html",
+        failed="",
+        report=report,
+        name=name,
+        confirm=dry_run,
+        logged=logged,
+        rows=import_log.REPORT_ROWS,
+    )
+
+
+@bp.get("/imports/<int:metadata_id>")
+@login_required
+def import_entry(metadata_id: int):
+    """The report of an import in the history: file, who, when, what it changed, rejections."""
+    entry = audit.entry(get_db(), metadata_id)
+    info = import_log.read(entry) if entry else None
+    if info is None:
+        return refuse("There is no import with that number in the history.", 404, "Not found")
+    return render_template(
+        "admin/import_logged.html",
+        info=info,
+        title=import_log.title(info),
+        sentence=import_log.sentence(info),
     )
 
 
