@@ -1,6 +1,5 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py app:app` (see README)."""
 
-import gc
 import multiprocessing
 import os
 
@@ -27,10 +26,3 @@ errorlog = "-"
 loglevel = "info"
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"  # worker heartbeats off the disk
-
-
-def pre_fork(_server, _worker):
-    """Move everything the master built (snapshot, indexes, model) out of the collector's
-    reach: a worker's garbage collection would otherwise write to every object's header
-    and copy each page the workers share."""
-    gc.freeze()

@@ -99,21 +99,26 @@ def _closed(server: Gunicorn, seconds: float, offset: int) -> dict:
     return result
 
 
-def measure_served(seconds: float = 6, rounds: int = 2) -> dict:
-    """Per configuration: closed-loop throughput and latency of bot and bare (alternating
-    rounds), the bot paced at 80 % of its rate, and worker memory after 5,000 requests."""
+def measure_served(seconds: float = 6, rounds: int = 3) -> dict:
+    """Per configuration: closed-loop throughput and latency of bot and bare, the bot paced
+    at 80 % of its rate, and worker memory after 5,000 requests.
+
+    Every round runs each configuration's bot and bare once, one after the other, so a
+    change in the load other processes put on the machine falls on all of them alike.
+    """
     found: dict[str, dict] = {}
     offsets = iter(range(0, 10**9, 100_000))  # every request its own MessageSid and sender
     with tempfile.TemporaryDirectory() as folder:
         servers = _servers(folder)
         try:
-            for name, pair in servers.items():
-                runs: dict[str, list[dict]] = {"bot": [], "bare": []}
-                for _ in range(rounds):
+            runs = {name: {"bot": [], "bare": []} for name in servers}
+            for _ in range(rounds):
+                for name, pair in servers.items():
                     for kind, server in pair.items():
-                        runs[kind].append(_closed(server, seconds, next(offsets)))
+                        runs[name][kind].append(_closed(server, seconds, next(offsets)))
+            for name, pair in servers.items():
                 bot = pair["bot"]
-                rate = statistics.median(r["rps"] for r in runs["bot"])
+                rate = statistics.median(r["rps"] for r in runs[name]["bot"])
                 paced = drive_sms(
                     bot.port,
                     seconds,
@@ -123,14 +128,13 @@ def measure_served(seconds: float = 6, rounds: int = 2) -> dict:
                     rate=PACED_SHARE * rate,
                 )
                 bot.served += paced["requests"]
+                found[name] = {"runs": runs[name], "paced": paced}
+            for name, pair in servers.items():
+                bot = pair["bot"]
                 while bot.served < AFTER_REQUESTS:
                     _closed(bot, 2, next(offsets))
-                found[name] = {
-                    "runs": runs,
-                    "paced": paced,
-                    "served": bot.served,
-                    "memory": {k: memory(s.workers()) for k, s in pair.items()},
-                }
+                found[name]["served"] = bot.served
+                found[name]["memory"] = {k: memory(s.workers()) for k, s in pair.items()}
         finally:
             for pair in servers.values():
                 for server in pair.values():

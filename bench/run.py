@@ -158,8 +158,8 @@ def http_sections() -> list[Section]:
             "http",
             "/sms throughput: the bot and a bare Flask app",
             served + " The bare app answers a constant TwiML reply under the same settings; "
-            "bot and bare runs alternate (2 rounds of 6 s each), so both meet the same load "
-            "from other processes: compare the ratio, not the absolute rates.",
+            "bot and bare of every setting take turns (3 rounds of 6 s each), so all meet the "
+            "same load from other processes: compare the ratio, not the absolute rates.",
             http_bench.throughput_rows,
         ),
         Section(
