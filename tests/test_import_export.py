@@ -17,7 +17,13 @@ from knowledge.import_report import ImportFailed
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "hsds"
 MIAMI = SHARED / "miami-211" / "datapackage.zip"
 EXAMPLES = SHARED / "spec-3.0-examples"
-CONFIG = {"TESTING": True, "SECRET_KEY": "test", "PHONE_HASH_KEY": "test-hash-key"}
+# The first message after the import is answered with the rebuilt snapshot, as in the suite.
+CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test",
+    "PHONE_HASH_KEY": "test-hash-key",
+    "REBUILD_IN_BACKGROUND": "",
+}
 
 needs_miami = pytest.mark.skipif(not MIAMI.exists(), reason="the Miami 211 file is not here")
 
