@@ -146,5 +146,14 @@ def test_the_app_reads_with_the_trained_model(app, client):
     ],
 )
 def test_the_learned_head_reads_the_language(small_model, text, lang):
-    reading = Reading("unknown", Message.of(text).lang, learned=small_model.read(text))
-    assert language(reading, small_model) == lang
+    message = Message.of(text)
+    reading = Reading("unknown", message.lang, learned=small_model.read(text))
+    assert language(reading, small_model, message.words) == lang
+
+
+@pytest.mark.parametrize("text", ["911", "?", "06320"])
+def test_a_message_without_words_has_no_language_of_its_own(small_model, text):
+    # The head leans English on anything; the conversation's language (or a hint) decides.
+    message = Message.of(text)
+    reading = Reading("unknown", None, learned=small_model.read(text))
+    assert language(reading, small_model, message.words) is None
