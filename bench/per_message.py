@@ -230,18 +230,14 @@ def cpu_rows(count: int = REQUESTS) -> list[dict]:
 
 
 @functools.cache
-def _cpu() -> list[dict]:
-    return cpu_rows()
-
-
 def cpu_table() -> list[dict]:
-    """CPU per /sms by part (bench/run.py)."""
-    return _cpu()
+    """CPU per /sms by part (bench/run.py; measured once a run)."""
+    return cpu_rows()
 
 
 def target_rows() -> list[dict]:
     """The app's own CPU per /sms against its target."""
-    rows = {row["part"]: row["CPU ms per /sms"] for row in _cpu()}
+    rows = {row["part"]: row["CPU ms per /sms"] for row in cpu_table()}
     own = rows["/sms less bare Flask: the app's own"]
     return [
         {

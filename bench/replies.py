@@ -281,28 +281,20 @@ def target_rows(respond_rows: list[dict], first_rows: list[dict]) -> list[dict]:
 
 
 @functools.cache
-def _respond_rows() -> list[dict]:
+def respond_rows() -> list[dict]:
+    """respond() per message at each directory size (bench/run.py; measured once a run)."""
     return measure_respond()
 
 
 @functools.cache
-def _first_rows() -> list[dict]:
-    return first_message_rows()
-
-
-def respond_rows() -> list[dict]:
-    """respond() per message at each directory size (bench/run.py)."""
-    return _respond_rows()
-
-
 def first_rows() -> list[dict]:
-    """The first message after start and after an import (bench/run.py)."""
-    return _first_rows()
+    """The first message after start and after an import (bench/run.py; measured once)."""
+    return first_message_rows()
 
 
 def targets() -> list[dict]:
     """The 5 ms targets against this run's figures (bench/run.py)."""
-    return target_rows(_respond_rows(), _first_rows())
+    return target_rows(respond_rows(), first_rows())
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ import shutil
 import threading
 
 import pytest
+from admin_support import add_staff
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -176,3 +177,10 @@ def shared_server(tmp_path_factory, seeded):
     server = LiveServer(app).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def staff_server(live_app, live_server):
+    """The live server with an admin, an editor and a viewer."""
+    add_staff(live_app)
+    return live_server

@@ -1,18 +1,10 @@
 """The editor asks before deleting, and before leaving an entry with unsaved edits."""
 
-import pytest
-from admin_support import add_staff
 from test_admin_editor import WAIT, sign_in
 
 from knowledge.db import connect
 
 PHONE = "ct-legal-services-phone-0"
-
-
-@pytest.fixture
-def staff_server(live_app, live_server):
-    add_staff(live_app)
-    return live_server
 
 
 def phone_exists(live_app):

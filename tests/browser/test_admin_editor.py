@@ -2,21 +2,13 @@
 
 import os
 
-import pytest
-from admin_support import PASSWORD, add_staff
+from admin_support import PASSWORD
 from axe_playwright_python.sync_playwright import Axe
 
 from knowledge.db import connect
 
 PHONE_PAGE = "/admin/phone/ct-legal-services-phone-0"
 WAIT = 10_000
-
-
-@pytest.fixture
-def staff_server(live_app, live_server):
-    """The live server with an admin, an editor and a viewer."""
-    add_staff(live_app)
-    return live_server
 
 
 def sign_in(page, url, username):

@@ -3,18 +3,11 @@
 import json
 
 import pytest
-from admin_support import add_staff
 from axe_playwright_python.sync_playwright import Axe
 from hsds_spec import MIAMI
 from test_admin_editor import WAIT, sign_in
 
 EXAMPLE = MIAMI.parents[1] / "spec-3.0-examples" / "service_full.json"
-
-
-@pytest.fixture
-def staff_server(live_app, live_server):
-    add_staff(live_app)
-    return live_server
 
 
 @pytest.fixture

@@ -2,17 +2,9 @@
 
 import json
 
-import pytest
-from admin_support import add_staff
 from test_admin_editor import WAIT, sign_in
 
 from knowledge.db import connect
-
-
-@pytest.fixture
-def staff_server(live_app, live_server):
-    add_staff(live_app)
-    return live_server
 
 
 def test_a_service_page_names_its_organisation_areas_and_languages(staff_server, page):

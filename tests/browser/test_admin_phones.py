@@ -1,16 +1,9 @@
 """Phones in the editor, in Chromium: N11 codes refused, extensions kept and shown."""
 
 import pytest
-from admin_support import add_staff
 from test_admin_editor import PHONE_PAGE, WAIT, bot_reply, sign_in, stored_number
 
 from tests.browser.chat_helpers import open_chat, send
-
-
-@pytest.fixture
-def staff_server(live_app, live_server):
-    add_staff(live_app)
-    return live_server
 
 
 @pytest.mark.parametrize("number", ["911", "211", "1-511"])
