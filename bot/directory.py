@@ -44,7 +44,6 @@ class Directory:
 
     def __init__(self, services: list[Service]) -> None:
         self.services = services
-        self.by_id = {s.id: s for s in services}
         self.position = {s.id: i for i, s in enumerate(services)}
         count = len(services)
         by_term: dict[str, set[int]] = defaultdict(set)
@@ -62,7 +61,10 @@ class Directory:
         names = sorted({s.name for s in services})
         name_rank = {name: n for n, name in enumerate(names)}
         self.name_rank = np.array([name_rank[s.name] for s in services], dtype=np.int64)
-        self.first_number = [s.phones[0].number if s.phones else "" for s in services]
+        # One line per number and extension: what choose() lists each service under.
+        self.first_line = [
+            (s.phones[0].number, s.phones[0].extension) if s.phones else ("", "") for s in services
+        ]
         for i, s in enumerate(services):
             self.other_kind[i] = s.kind != "directory"
             self.national[i] = s.scope == "national"

@@ -77,14 +77,14 @@ def choose(kb: Knowledge, terms: list[str], place: Place | None, limit: int = 3)
     order = np.lexsort(
         (chosen, found.name_rank[chosen], distance, ~home, found.other_kind[chosen], -shared)
     )
-    picked, numbers = [], set()
+    picked, lines = [], set()
     for position in chosen[order]:
         if len(picked) >= limit:
             break
-        number = found.first_number[position]
-        if number not in numbers:  # one line per number: a program on its organisation's line
+        line = found.first_line[position]
+        if line not in lines:  # a program on its organisation's line is not listed twice
             picked.append(found.services[position])
-            numbers.add(number)
+            lines.add(line)
     return picked
 
 

@@ -4,7 +4,7 @@ choose() reads only the services of the categories asked for in the areas that c
 place, or on the map squares near it; scan() ranks the whole directory, as choose() did
 before the index. They are compared on thousands of queries over a directory grown with
 generated services, including the awkward ones: national lines, other states, no
-coordinates, shared phone numbers and names, places no service covers.
+coordinates, shared phone numbers (with and without extensions) and names, places no service covers.
 """
 
 import random
@@ -50,8 +50,11 @@ def _varied(services, seed=3):
             s = replace(s, lat=None, lon=None)
         elif roll < 0.27:
             s = replace(s, scope="county", counties=("Hartford County", "Tolland County"))
-        if rng.random() < 0.08:  # a program on its organisation's line
+        roll = rng.random()
+        if roll < 0.08:  # a program on its organisation's line
             s = replace(s, phones=(Phone(services[n // 2].phones[0].number),))
+        elif roll < 0.14:  # a program on its own extension of that line
+            s = replace(s, phones=(Phone(services[n // 2].phones[0].number, extension="12"),))
         if rng.random() < 0.05:
             s = replace(s, name="Legal Aid")
         if rng.random() < 0.02:
@@ -143,3 +146,15 @@ def test_a_conversation_gets_the_same_services_as_before(kb, monkeypatch):
     before = [_ids(respond(t, Session(), kb, now=1e9).resources) for t in texts]
     assert replies == before
     assert any(replies)
+
+
+def test_a_program_on_its_own_extension_is_listed_beside_its_organisation(kb):
+    """One line per number and extension: "ext. 12" reaches someone else than the main line."""
+    main = next(s for s in kb.services if s.kind == "directory" and "legal" in s.terms)
+    number = main.phones[0].number
+    program = replace(main, id="own-extension", phones=(Phone(number, extension="12"),))
+    shared = replace(main, id="same-line", phones=(Phone(number),))
+    three = replace(kb, services=[main, program, shared], derived={})
+    picked = _ids(choose(three, ["legal"], None))
+    assert picked == _ids(scan(three.services, ["legal"], None))
+    assert picked == [main.id, "own-extension"]
