@@ -87,6 +87,18 @@ _VICTIM_SUBJECT = re.compile(
 )
 _OBJECT_OTHER = {"her", "him", "them", "la", "lo", "las", "los", "les", "le"}
 _FIRST_PERSON_VERBS = {"estoy", "soy", "tengo", "trabajo", "vivo", "debo", "puedo", "quiero"}
+# Spanish drops the pronoun: "le debemos", "trabajamos", "nos cobran" say "we" in the verb's
+# ending or the object. Words ending so that are not verbs ("primos", "mismos") are excluded.
+_WE = {"nos", "nosotros", "nosotras", "nuestro", "nuestra", "nuestros", "nuestras"}
+_WE_ENDING = re.compile(r"^[a-zñ]{2,}(?:amos|emos|imos)$")
+_NOT_WE = {"primos", "mismos", "ramos", "animos", "racimos", "extremos", "supremos", "legitimos"}
+
+
+def first_person_spanish(word: str) -> bool:
+    """True for a Spanish word that says "I" or "we" without a pronoun (debo, debemos, nos)."""
+    if word in _FIRST_PERSON_VERBS or word in _WE:
+        return True
+    return bool(_WE_ENDING.match(word)) and word not in _NOT_WE
 
 
 def ages(normalized: str) -> list[int]:
@@ -135,7 +147,7 @@ def who(words: list[str], normalized: str) -> tuple[int, int]:
                 other += 1
             else:
                 own += 1  # my boss, my passport, mi patron
-        elif word in _FIRST_PERSON_VERBS:
+        elif first_person_spanish(word):
             own += 1
         elif word in OTHER_PEOPLE or word in _OBJECT_OTHER and i > 0:
             other += 1

@@ -88,7 +88,9 @@ def _typo_similarity(pattern_word: str, word: str) -> float:
         ):
             return 0.8
         return 0.0
-    allowed = 1 if n <= 7 else 2
+    # Two edits in eight letters make another word, not a typo: "staying" is not "stabbing",
+    # "shopping" is not "shooting" (both read as danger now before).
+    allowed = 1 if n <= 8 else 2
     distance = OSA.distance(pattern_word, word)
     if distance > allowed:
         return 0.0
