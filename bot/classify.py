@@ -233,9 +233,12 @@ def fuse(reading: Reading, verdict: Verdict) -> Reading:
         reading.intent, reading.layer, reading.score = "emergency", "safety", verdict.danger
         reading.rule = "learned reading"
         return reading
-    if reading.exact and (probability < UNSURE or intent == "unknown"):
-        # The model is unsure, or recognised nothing, and a phrase staff wrote matched
-        # word for word: the explicit rule decides.
+    if reading.exact and (probability < UNSURE or intent == "unknown" and bool(reading.named)):
+        # The model is unsure and a phrase staff wrote matched word for word: the explicit
+        # rule decides. A service's name the model cannot know (it trains without the
+        # directory), so a name decides even where the model recognised nothing; a phrase it
+        # was trained beside (its score is one of the fusion's inputs) does not: "can you
+        # help me move house" is not a request for help with trafficking.
         return reading
     if intent != reading.intent:
         reading.intent, reading.layer, reading.score = intent, "model", probability
