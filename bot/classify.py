@@ -197,7 +197,8 @@ def classify(
     model = training.current(kb, _features(kb)) if learned else None
     if model is None:
         return reading
-    reading = fuse(reading, model.read(message.text, rule_features(reading), message.numbered))
+    verdict = model.read(message.text, rule_features(reading), message.numbered)
+    reading = fuse(reading, verdict, known=not reading.exact or model.knows(reading.rule))
     reading.lang = language(reading, model, message.words)
     return reading
 
@@ -222,8 +223,12 @@ def language(reading: Reading, model: Model, words: list[str]) -> str | None:
     return reading.lang
 
 
-def fuse(reading: Reading, verdict: Verdict) -> Reading:
-    """The rules' reading with the learned one laid over it; safety only ever goes up."""
+def fuse(reading: Reading, verdict: Verdict, known: bool = True) -> Reading:
+    """The rules' reading with the learned one laid over it; safety only ever goes up.
+
+    known is False when the rule phrase that decided has a word no example has (a phrase
+    staff just added, "zorblax"): the model cannot judge it.
+    """
     reading.learned = verdict
     reading.minor = reading.minor or verdict.minor_involved
     if reading.intent == "emergency":
@@ -233,12 +238,13 @@ def fuse(reading: Reading, verdict: Verdict) -> Reading:
         reading.intent, reading.layer, reading.score = "emergency", "safety", verdict.danger
         reading.rule = "learned reading"
         return reading
-    if reading.exact and (probability < UNSURE or intent == "unknown" and bool(reading.named)):
+    unknowable = bool(reading.named) or not known
+    if reading.exact and (probability < UNSURE or intent == "unknown" and unknowable):
         # The model is unsure and a phrase staff wrote matched word for word: the explicit
-        # rule decides. A service's name the model cannot know (it trains without the
-        # directory), so a name decides even where the model recognised nothing; a phrase it
-        # was trained beside (its score is one of the fusion's inputs) does not: "can you
-        # help me move house" is not a request for help with trafficking.
+        # rule decides. So does a service's name (the model trains without the directory)
+        # or a phrase with words no example has, even where the model recognised nothing.
+        # A phrase of words it learned beside (the phrase's score is one of the fusion's
+        # inputs) does not: "can you help me move house" is not about trafficking.
         return reading
     if intent != reading.intent:
         reading.intent, reading.layer, reading.score = intent, "model", probability

@@ -136,6 +136,11 @@ class Model:
     def __post_init__(self) -> None:
         self.heads = Heads.of(self)  # built with the model, never on a person's message
 
+    def knows(self, phrase: str) -> bool:
+        """True when every word of phrase was seen in the examples the model learned from."""
+        words = dict(self.vectorizer.transformer_list)["words"].vocabulary_
+        return all(word in words for word in model_text(phrase).split())
+
     def spanish_probability(self, text: str) -> float:
         """How likely text (normalised by model_text) is Spanish; 0.5 when it cannot tell."""
         if self.spanish is None or not text:

@@ -101,6 +101,17 @@ def test_a_named_service_decides_where_the_model_recognises_nothing():
     assert fuse(reading, _verdict("unknown", p=0.95)).intent == "find_services"
 
 
+def test_a_phrase_the_model_never_saw_decides_where_it_recognises_nothing():
+    # A phrase staff just added: no example has its word, so the model cannot judge it.
+    reading = Reading("get_help", "en", rule_intent="get_help", exact=True)
+    assert fuse(reading, _verdict("unknown", p=0.95), known=False).intent == "get_help"
+
+
+def test_the_model_knows_the_words_of_its_examples(small_model):
+    assert small_model.knows("help me")
+    assert not small_model.knows("zorblax")
+
+
 def test_a_phrase_does_not_overrule_a_model_sure_it_is_off_topic():
     # "help me" matched exactly in "can you help me fix my laptop"; the fusion saw that
     # score and still reads the message as off-topic.
