@@ -210,12 +210,13 @@ def language(reading: Reading, model: Model, words: list[str]) -> str | None:
     words or more right 0.995 of the time, the word lists 0.978 (undecided 138 times).
     A message without a single word ("911", "?") has no language: the head is not asked.
     """
-    if not any(w.isalpha() for w in (reading.own_words or words)):
+    own = words if reading.own_words is None else reading.own_words
+    if not any(w.isalpha() for w in own):
         return reading.lang
     if reading.own_words is None:
         spanish = reading.learned.spanish
     else:  # read without the service's name, as the word lists were
-        spanish = model.spanish_probability(model_text(" ".join(reading.own_words)))
+        spanish = model.spanish_probability(model_text(" ".join(own)))
     if spanish >= LANGUAGE_SURE:
         return "es"
     if spanish <= 1 - LANGUAGE_SURE:
