@@ -1,5 +1,6 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py app:app` (see README)."""
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
@@ -40,8 +41,6 @@ def when_ready(server):
     half a second under load). bench/http.py measures both (worker PSS, paced p99).
     """
     gc.collect()
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc: nothing to give back this way
     gc.freeze()
