@@ -247,7 +247,9 @@ def target_rows() -> list[dict]:
     return [
         {
             "target": "configuration chosen by measurement",
-            "measured": f"{chosen}: most bot req/s with paced p99 under {TARGET_P99_MS} ms",
+            "measured": f"{chosen}: most bot req/s with paced p99 under {TARGET_P99_MS} ms"
+            if run["wall-clock p99 ms"] < TARGET_P99_MS
+            else f"{chosen}: lowest paced p99 (none under {TARGET_P99_MS} ms)",
             "met": "",
         },
         {
