@@ -8,11 +8,14 @@ import os
 
 # Behind a reverse proxy on the same host; set BIND=0.0.0.0:8000 only without one.
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# Answering is CPU work (matching), so one process per core; threads cover the short
-# waits on SQLite's write lock and slow clients.
+# Answering is CPU work (matching, the learned reading), so one process per core, each
+# answering one request at a time: measured with `make bench` (bench/results.md), sync
+# workers gave the lowest p99 at 80 % of their rate, where threads made CPU-bound
+# handlers wait for each other (and hold SQLite's write lock meanwhile) for the same
+# throughput. GUNICORN_THREADS above 1 runs gthread workers with that many threads.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
 # Build the app once before forking: the database is checked and migrated by one process,
 # a missing or damaged file stops the server with one sentence, and workers share memory.
 preload_app = True
