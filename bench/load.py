@@ -114,7 +114,7 @@ def _load_worker(
     queue,
     connections: int,
     interval: float,
-    barrier=None,
+    barrier,
 ) -> None:
     """One load process: keep-alive connections on threads, until the time or requests run out.
 
@@ -127,11 +127,10 @@ def _load_worker(
     import threading
 
     done, errors, latencies, lock = [0], [0], [], threading.Lock()
-    if barrier is not None:
-        # Every load process starts sending at once, when all have started: one still
-        # importing or unpacking its requests would take CPU from the server and show up
-        # as a stall at the start of the others' run (about 0.5 s at 80 % of the rate).
-        barrier.wait()
+    # Every load process starts sending at once, when all have started: one still
+    # importing or unpacking its requests would take CPU from the server and show up
+    # as a stall at the start of the others' run (about 0.5 s at 80 % of the rate).
+    barrier.wait()
     started = time.monotonic()  # timed here, so starting the process is not counted
     deadline = started + seconds
     order = itertools.count()
