@@ -24,9 +24,11 @@ from sklearn.model_selection import GroupKFold
 
 from bench.knowledge_base import curated
 from bench.matching import messages, percentile, time_classify
+from bot import fit
 from bot import model as learned
 from bot.classify import _features, fuse, read_rules, rule_features
 from bot.message import Message
+from bot.training import train_apart
 from bot.types import Example, Knowledge
 
 LAYERS = ("rules", "model", "fused")
@@ -55,9 +57,10 @@ def cross_validate(kb: Knowledge, folds: int = 5) -> dict:
     found: dict[str, list] = {layer: [None] * len(examples) for layer in LAYERS}
     seconds = []
     features = _features(kb)  # as the bot trains: without the directory's names
+    rows = {e.text: features(e.text) for e in examples}
     for train, test in GroupKFold(n_splits=folds).split(examples, groups=groups):
         started = time.perf_counter()
-        trained = learned.train([examples[i] for i in train], features)
+        trained = fit.train([examples[i] for i in train], rows)
         seconds.append(time.perf_counter() - started)
         for i in test:
             for layer, view in _read(kb, trained, examples[i]).items():
@@ -128,20 +131,29 @@ def measure_intents(folds: int = 5) -> list[dict]:
 
 
 def worker_memory() -> dict:
-    """Resident memory of a fresh process that built the app and answered one message."""
+    """Resident memory of a fresh process that trained (in its child) and answered a message."""
     script = (
-        "import tempfile, resource\n"
+        "import tempfile, resource, sys\n"
         "from app import create_app\n"
-        "app = create_app({'TESTING': True, 'DATABASE': tempfile.mktemp(suffix='.db')})\n"
+        "app = create_app({'TESTING': True, 'TRAIN_AT_START': True,\n"
+        "                  'DATABASE': tempfile.mktemp(suffix='.db')})\n"
         "app.test_client().post('/api/chat', json={'session_id': 's', 'message': 'hola'})\n"
         "rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]\n"
-        "print(int(rss) // 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "usage = resource.getrusage\n"
+        "print(int(rss) // 1024, usage(resource.RUSAGE_SELF).ru_maxrss // 1024,\n"
+        "      usage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,\n"
+        "      int(any(m.split('.')[0] in ('sklearn', 'scipy') for m in sys.modules)))\n"
     )
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run(
         [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
     ).stdout.split()
-    return {"worker RSS MB": out[-2], "worker peak RSS MB (training)": out[-1]}
+    return {
+        "worker RSS MB": out[-4],
+        "worker peak RSS MB": out[-3],
+        "training process peak RSS MB": out[-2],
+        "scikit-learn or SciPy in the worker": "yes" if out[-1] == "1" else "no",
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -170,26 +182,18 @@ def measure_training(size: int = 5000, repeat: int = 3) -> list[dict]:
     remembered = {e.text: features(e.text) for e in examples}
     rule_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    trained = learned.train(examples, remembered.__getitem__)
+    trained = train_apart(examples, remembered, "")  # in a child process, as the bot trains
     train_seconds = time.perf_counter() - started
     texts = messages()
     quiet = time_classify(kb, texts, repeat)[0]
-    worker = threading.Thread(target=learned.train, args=(examples, remembered.__getitem__))
+    worker = threading.Thread(target=train_apart, args=(examples, remembered, ""))
     worker.start()
     busy = []
     while worker.is_alive():
         busy += time_classify(kb, texts, 1)[0]
     worker.join()
     busy.sort()
-    weights = sum(
-        h.coef_.nbytes
-        for h in (
-            *trained.intent.estimators_,
-            trained.danger,
-            trained.minor,
-            *trained.about.estimators_,
-        )
-    )
+    weights = trained.heads.weights.nbytes
     return [
         {
             "examples": len(examples),

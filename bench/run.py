@@ -97,9 +97,10 @@ def sections(args: argparse.Namespace) -> list[Section]:
             "training",
             "The learned reading: training and reading time",
             "Training from 5,000 examples with the rule readings remembered (as after an "
-            "example edit), and classify() over every turn of the development and challenge "
-            "sets, alone and while a retraining runs on a thread beside it (no reply waits "
-            "for training; it only shares the CPU).",
+            "example edit), in a child process as the bot trains (its start and scikit-learn's "
+            "import included), and classify() over every turn of the development and "
+            "challenge sets, alone and while a retraining runs beside it (no reply waits for "
+            "training; it only shares the CPU).",
             measure_training,
         ),
         Section(

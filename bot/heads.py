@@ -1,25 +1,69 @@
-"""Every head of the learned reading side by side, read without scikit-learn's per-call checks.
+"""Every head of the learned reading side by side, as plain arrays read without scikit-learn.
 
-A message is one short row: scikit-learn's transform and predict_proba spend about 2 ms
-on validation and sparse-matrix building for it, against 0.1 ms for the same arithmetic
-done here with the vectorizers' own analyzers, vocabularies and IDF weights.
-tests/test_learned_reading.py checks that both give the same probabilities.
+The server never imports scikit-learn or SciPy (about 66 MB of every process's memory):
+bot/fit.py trains in a child process and hands back the vectorizers' vocabularies and IDF
+weights and every head's coefficients, and this module reads a message with them. Its
+n-grams are scikit-learn's ("char_wb" and "word" analyzers); tests/test_learned_reading.py
+checks that both give the same probabilities. A message is one short row, so the same
+arithmetic costs about 0.1 ms here against 2 ms through scikit-learn's per-call checks.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+_TOKEN = re.compile(r"\S+")
+
+
+def char_grams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams within words, each word padded with a space (analyzer "char_wb")."""
+    grams = []
+    for word in text.lower().split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(padded[:n])
+            while offset + n < len(padded):
+                offset += 1
+                grams.append(padded[offset : offset + n])
+            if offset == 0:  # the word is shorter than n: its one gram is counted once
+                break
+    return grams
+
+
+def word_grams(text: str, low: int, high: int) -> list[str]:
+    """Runs of low to high whitespace-separated words (analyzer "word", token \\S+)."""
+    words = _TOKEN.findall(text.lower())
+    return [
+        " ".join(words[i : i + n]) for n in range(low, high + 1) for i in range(len(words) - n + 1)
+    ]
+
+
+ANALYZERS = {"char_wb": char_grams, "word": word_grams}
+
+
+@dataclass
+class Block:
+    """One vectorizer: how it cuts a message, its vocabulary and IDF weights, its columns."""
+
+    analyzer: str  # a key of ANALYZERS
+    low: int
+    high: int
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    offset: int  # where its columns start among the heads' weights
+
 
 @dataclass
 class Heads:
-    """The vectorizers' vocabularies and every head's weights, as plain arrays."""
+    """The vectorizers and every head's weights, as plain arrays."""
 
-    blocks: list  # (analyzer, vocabulary, idf, offset) per vectorizer
+    blocks: list[Block]
     weights: np.ndarray  # features x outputs
     bias: np.ndarray
     intent: slice
@@ -31,53 +75,27 @@ class Heads:
     about_labels: tuple
     fuser_labels: tuple
 
-    @classmethod
-    def of(cls, model) -> Heads:
-        """The arrays of a trained bot.model.Model."""
-        blocks, offset = [], 0
-        for _, vectorizer in model.vectorizer.transformer_list:
-            vocabulary = vectorizer.vocabulary_
-            blocks.append((vectorizer.build_analyzer(), vocabulary, vectorizer.idf_, offset))
-            offset += len(vocabulary)
-        binaries = [
-            *model.intent.estimators_,
-            model.danger,
-            model.minor,
-            *model.about.estimators_,
-            model.spanish,
-        ]
-        coefs = [h.coef_ if h is not None else np.zeros((1, offset)) for h in binaries]
-        biases = [h.intercept_ if h is not None else np.zeros(1) for h in binaries]
-        n_intent, n_about = len(model.intent.estimators_), len(model.about.estimators_)
-        return cls(
-            blocks,
-            np.vstack(coefs).T.astype(np.float64),
-            np.concatenate(biases),
-            slice(0, n_intent),
-            n_intent,
-            n_intent + 1,
-            slice(n_intent + 2, n_intent + 2 + n_about),
-            n_intent + 2 + n_about,
-            tuple(model.intent.classes_),
-            tuple(model.about.classes_),
-            tuple(model.fuser.classes_) if model.fuser is not None else (),
-        )
+    def words(self) -> dict[str, int]:
+        """The vocabulary of whole words and word pairs."""
+        return next(b.vocabulary for b in self.blocks if b.analyzer == "word")
 
     def scores(self, text: str) -> np.ndarray:
         """Every head's decision values for one normalised message."""
         out = self.bias.copy()
-        for analyze, vocabulary, idf, offset in self.blocks:
+        for block in self.blocks:
             counts: dict[int, int] = {}
-            for gram in analyze(text):
+            vocabulary = block.vocabulary
+            for gram in ANALYZERS[block.analyzer](text, block.low, block.high):
                 j = vocabulary.get(gram)
                 if j is not None:
                     counts[j] = counts.get(j, 0) + 1
             if not counts:
                 continue
             index = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            values = (1.0 + np.log(np.fromiter(counts.values(), float, len(counts)))) * idf[index]
+            tf = 1.0 + np.log(np.fromiter(counts.values(), float, len(counts)))
+            values = tf * block.idf[index]
             values /= np.sqrt(values @ values)
-            out += values @ self.weights[index + offset]
+            out += values @ self.weights[index + block.offset]
         return out
 
 

@@ -5,6 +5,9 @@ it reads if there is one, else the last model trained for an earlier snapshot of
 same knowledge base, else none (the rules answer alone, and still name the hotline).
 One worker thread per process trains the newest content asked for; contents superseded
 while it was busy are skipped, so a burst of edits costs one training, not one each.
+The thread hands the work to a child process (`python -m bot.fit`), so the server never
+imports scikit-learn or SciPy and keeps none of training's memory: it holds only the
+trained arrays.
 """
 
 from __future__ import annotations
@@ -12,14 +15,22 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import pickle
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
 
-from bot.model import Model, RuleFeatures, content_key, train
-from bot.types import Knowledge
+from bot.model import Model, RuleFeatures, content_key
+from bot.types import Example, Knowledge
 
 log = logging.getLogger(__name__)
 KEEP = 8  # trained models kept in process, by content: the test suite's few variants
+# A bound on one training in its child process: 11,000 examples train in about 15 s.
+TRAIN_TIMEOUT = 600
+_ROOT = Path(__file__).resolve().parent.parent  # where `python -m bot.fit` finds the package
 _lock = threading.RLock()
 _changed = threading.Condition(_lock)
 _trained: OrderedDict[str, Model] = OrderedDict()
@@ -142,7 +153,8 @@ def _work() -> None:
             _wanted.clear()
             _busy.add(job["key"])
         try:
-            model = train(job["examples"], job["features"], key=job["key"])
+            rows = {e.text: job["features"](e.text) for e in job["examples"]}
+            model = train_apart(job["examples"], rows, job["key"])
         except Exception as exc:  # too few examples or labels: the rules answer alone
             log.warning("learned reading not trained: %s", exc)
             model = None
@@ -155,3 +167,29 @@ def _work() -> None:
                     _trained.popitem(last=False)
             _busy.discard(job["key"])
             _changed.notify_all()
+
+
+def train_apart(examples: Sequence[Example], rule_rows: dict, key: str) -> Model:
+    """Train in a child process (bot/fit.py) and return the plain-array model it sends back.
+
+    rule_rows gives each example text's rule-layer scores. Raises ValueError with the
+    child's sentence when the examples cannot train a model, RuntimeError when it failed.
+    """
+    job = pickle.dumps((list(examples), rule_rows, key), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.fit"],
+            input=job,
+            capture_output=True,
+            cwd=_ROOT,
+            timeout=TRAIN_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RuntimeError(f"training took over {TRAIN_TIMEOUT} s and was stopped") from exc
+    said = done.stderr.decode(errors="replace").strip().splitlines()
+    if done.returncode == 2:
+        raise ValueError(said[-1] if said else "the examples cannot train a model")
+    if done.returncode != 0:
+        raise RuntimeError(f"training failed: {said[-1] if said else done.returncode}")
+    return pickle.loads(done.stdout)

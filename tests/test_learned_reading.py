@@ -1,10 +1,14 @@
 """The learned reading: training, its fast path, fusion with the rules, and the safety ratchet."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from bot import fit, heads, training
 from bot import model as learned
-from bot import training
 from bot.classify import Reading, fuse, language, read_rules
 from bot.message import Message
 from bot.model import Verdict
@@ -24,8 +28,13 @@ def sample():
 
 
 @pytest.fixture(scope="module")
-def small_model(sample):
-    return learned.train(sample)
+def fitted(sample):
+    return fit.fit(sample)
+
+
+@pytest.fixture(scope="module")
+def small_model(fitted):
+    return fitted.model()
 
 
 def _verdict(intent="unknown", p=0.9, danger=0.0, minor=0.0, danger_now=False, minor_now=False):
@@ -34,40 +43,59 @@ def _verdict(intent="unknown", p=0.9, danger=0.0, minor=0.0, danger_now=False, m
     return Verdict(probs, probs, danger, minor, about, 0.5, danger_now, minor_now)
 
 
-def test_the_fast_reading_gives_scikit_learns_probabilities(small_model):
-    for text in ("my boss took my passport", "hola", "she is 15 and he sells her", "🙂"):
+TEXTS = (
+    "my boss took my passport",
+    "hola",
+    "she is 15 and he sells her",
+    "🙂",
+    "  ÉL  me   QUITÓ los papeles  ",
+    "a",
+    "",
+)
+
+
+def test_the_plain_reading_gives_scikit_learns_probabilities(fitted, small_model):
+    for text in TEXTS:
         verdict = small_model.read(text)
-        x = small_model.vectorizer.transform([learned.model_text(text)])
-        expected = dict(
-            zip(small_model.intent.classes_, small_model.intent.predict_proba(x)[0], strict=True)
-        )
+        x = fitted.vectorizer.transform([learned.model_text(text)])
+        expected = dict(zip(fitted.intent.classes_, fitted.intent.predict_proba(x)[0], strict=True))
         for label, p in expected.items():
             assert verdict.model_intent[label] == pytest.approx(p, abs=1e-5)
-        danger = small_model.danger.predict_proba(x)[0][1]
-        assert verdict.danger == pytest.approx(danger, abs=1e-5)
+        about = dict(zip(fitted.about.classes_, fitted.about.predict_proba(x)[0], strict=True))
+        for label, p in about.items():
+            assert verdict.about[label] == pytest.approx(p, abs=1e-5)
+        for name in ("danger", "minor", "spanish"):
+            expected = getattr(fitted, name).predict_proba(x)[0][1]
+            assert getattr(verdict, name) == pytest.approx(expected, abs=1e-5)
+
+
+@pytest.mark.parametrize("text", [*TEXTS, "we owe him 2000", "x  y\tz\nw", "ñandú é"])
+def test_the_n_grams_are_scikit_learns(fitted, text):
+    chars, words = (part for _, part in fitted.vectorizer.transformer_list)
+    assert sorted(heads.char_grams(text, 2, 5)) == sorted(chars.build_analyzer()(text))
+    assert sorted(heads.word_grams(text, 1, 2)) == sorted(words.build_analyzer()(text))
 
 
 @pytest.mark.slow
 def test_training_is_deterministic_whatever_the_order(sample):
-    first = learned.train(sample)
-    second = learned.train(list(reversed(sample)))
+    first = fit.train(sample)
+    second = fit.train(list(reversed(sample)))
     assert first.danger_threshold == second.danger_threshold
     assert first.minor_threshold == second.minor_threshold
-    for a, b in zip(first.intent.estimators_, second.intent.estimators_, strict=True):
-        assert np.array_equal(a.coef_, b.coef_)
+    assert np.array_equal(first.heads.weights, second.heads.weights)
     text = "the crew boss keeps our ids"
     assert first.read(text) == second.read(text)
 
 
 def test_training_needs_two_intents():
     with pytest.raises(ValueError, match="two intents"):
-        learned.train([Example("hola", "es", "unknown"), Example("hi", "en", "unknown")])
+        fit.train([Example("hola", "es", "unknown"), Example("hi", "en", "unknown")])
 
 
 def test_the_recall_threshold_keeps_the_chosen_share_of_true_cases():
     truth = np.array([True] * 100 + [False] * 100)
     scores = np.concatenate([np.linspace(0.01, 1, 100), np.linspace(0, 0.5, 100)])
-    threshold = learned.recall_threshold(truth, scores, 0.95)
+    threshold = fit.recall_threshold(truth, scores, 0.95)
     assert (scores[truth] >= threshold).mean() >= 0.95
 
 
@@ -176,3 +204,42 @@ def test_a_message_without_words_has_no_language_of_its_own(small_model, text):
     message = Message.of(text)
     reading = Reading("unknown", None, learned=small_model.read(text))
     assert language(reading, small_model, message.words) is None
+
+
+def test_training_in_a_child_process_gives_the_same_model(sample, small_model):
+    apart = training.train_apart(sample, None, "some key")
+    assert apart.key == "some key"
+    assert np.array_equal(apart.heads.weights, small_model.heads.weights)
+    text = "the crew boss keeps our ids"
+    assert apart.read(text) == small_model.read(text)
+
+
+def test_training_in_a_child_process_says_why_it_cannot_train():
+    with pytest.raises(ValueError, match="two intents"):
+        training.train_apart([Example("hola", "es", "unknown")], None, "")
+
+
+SERVER = """
+import sys
+from app import create_app
+app = create_app({"TESTING": True, "TRAIN_AT_START": True, "DATABASE": sys.argv[1]})
+client = app.test_client()
+body = client.post("/api/chat", json={"session_id": "s", "message": "he keeps my passport"})
+health = client.get("/healthz").get_json()
+loaded = sorted({name.split(".")[0] for name in sys.modules} & {"sklearn", "scipy"})
+print(health["knowledge"]["learned_reading"], body.get_json()["intent"], loaded)
+"""
+
+
+@pytest.mark.slow
+def test_the_server_trains_and_reads_without_importing_scikit_learn(tmp_path):
+    # Training runs in a child process; the server holds plain arrays (bot/heads.py).
+    done = subprocess.run(
+        [sys.executable, "-c", SERVER, str(tmp_path / "bot.db")],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert done.stdout.split("\n")[-2] == "trained get_help []"
