@@ -125,10 +125,9 @@ def _heads(fitted: Fitted) -> Heads:
     blocks, offset = [], 0
     for _, vectorizer in fitted.vectorizer.transformer_list:
         low, high = vectorizer.ngram_range
-        vocabulary = {gram: int(j) for gram, j in vectorizer.vocabulary_.items()}
-        idf = vectorizer.idf_.astype(float)
-        blocks.append(Block(vectorizer.analyzer, low, high, vocabulary, idf, offset))
-        offset += len(vocabulary)
+        grams = vectorizer.get_feature_names_out().tolist()  # in column order
+        blocks.append(Block(vectorizer.analyzer, low, high, grams, vectorizer.idf_, offset))
+        offset += len(grams)
     binaries = [
         *fitted.intent.estimators_,
         fitted.danger,
@@ -141,7 +140,7 @@ def _heads(fitted: Fitted) -> Heads:
     n_intent, n_about = len(fitted.intent.estimators_), len(fitted.about.estimators_)
     return Heads(
         blocks,
-        np.vstack(coefs).T.astype(np.float64),
+        np.vstack(coefs).T.astype(np.float32),
         np.concatenate(biases).astype(np.float64),
         slice(0, n_intent),
         n_intent,

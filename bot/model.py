@@ -69,8 +69,7 @@ class Model:
 
     def knows(self, phrase: str) -> bool:
         """True when every word of phrase was seen in the examples the model learned from."""
-        words = self.heads.words()
-        return all(word in words for word in model_text(phrase).split())
+        return all(self.heads.knows(word) for word in model_text(phrase).split())
 
     def spanish_probability(self, text: str) -> float:
         """How likely text (normalised by model_text) is Spanish; 0.5 when it cannot tell."""
