@@ -26,7 +26,7 @@ from bench.knowledge_base import curated
 from bench.matching import messages, percentile, time_classify
 from bot import fit
 from bot import model as learned
-from bot.classify import _features, fuse, read_rules, rule_features
+from bot.classify import fuse, read_rules, rule_features, training_features
 from bot.message import Message
 from bot.training import train_apart
 from bot.types import Example, Knowledge
@@ -56,7 +56,7 @@ def cross_validate(kb: Knowledge, folds: int = 5) -> dict:
     groups = [e.group or e.text for e in examples]
     found: dict[str, list] = {layer: [None] * len(examples) for layer in LAYERS}
     seconds = []
-    features = _features(kb)  # as the bot trains: without the directory's names
+    features = training_features(kb)  # as the bot trains: without the directory's names
     rows = {e.text: features(e.text) for e in examples}
     for train, test in GroupKFold(n_splits=folds).split(examples, groups=groups):
         started = time.perf_counter()
@@ -177,16 +177,16 @@ def measure_training(size: int = 5000, repeat: int = 3) -> list[dict]:
     """Retraining at `size` examples, and classify() while a retraining runs beside it."""
     kb = curated()
     examples = sorted(kb.examples, key=lambda e: (e.group, e.text))[:size]
-    features = _features(kb)
+    features = training_features(kb)
     started = time.perf_counter()
     remembered = {e.text: features(e.text) for e in examples}
     rule_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    trained = train_apart(examples, remembered, "")  # in a child process, as the bot trains
+    trained, _ = train_apart(examples, "", kb, remembered)  # in a child process, as the bot
     train_seconds = time.perf_counter() - started
     texts = messages()
     quiet = time_classify(kb, texts, repeat)[0]
-    worker = threading.Thread(target=train_apart, args=(examples, remembered, ""))
+    worker = threading.Thread(target=train_apart, args=(examples, "", kb, remembered))
     worker.start()
     busy = []
     while worker.is_alive():

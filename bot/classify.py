@@ -194,7 +194,7 @@ def classify(
     """
     message = text if isinstance(text, Message) else Message.of(text)
     reading = read_rules(message, kb, previous)
-    model = training.current(kb, _features(kb)) if learned else None
+    model = training.current(kb) if learned else None
     if model is None:
         return reading
     verdict = model.read(message.text, rule_features(reading), message.numbered)
@@ -258,17 +258,20 @@ def fuse(reading: Reading, verdict: Verdict, known: bool = True) -> Reading:
 
 def prepare(kb: Knowledge) -> Model | None:
     """Train the learned reading for this snapshot now, unless it is trained (for start-up)."""
-    return training.ensure(kb, _features(kb))
+    return training.ensure(kb)
 
 
 def model_for(kb: Knowledge) -> Model | None:
     """The model to read this snapshot with now (training it in the background if needed)."""
-    return training.current(kb, _features(kb))
+    return training.current(kb)
 
 
-def _features(kb: Knowledge):
-    # Without the directory's service names, so that training depends only on the examples
-    # and the rules (a directory edit or import never retrains the model).
+def training_features(kb: Knowledge):
+    """The rule layer's scores of a text, as the fusion model is trained on them.
+
+    Without the directory's service names, so that training depends only on the examples
+    and the rules (a directory edit or import never retrains the model).
+    """
     return lambda text: rule_features(read_rules(Message.of(text), kb, names=False))
 
 

@@ -1,10 +1,12 @@
 """Training the learned reading with scikit-learn: run in a child process, never in the server.
 
-`python -m bot.fit` reads one job from stdin (examples, each example text's rule-layer
-scores, and the content key) and writes the trained bot.model.Model to stdout; the
-server (bot/training.py) starts it, so scikit-learn, SciPy and training's memory never
-enter the server's processes. Both sides are this project's code: the pickles pass
-through a pipe between them and are never stored. Benchmarks and tests call train() here.
+`python -m bot.fit` reads one job from stdin (the examples, the content key, the
+knowledge the rule layer reads them with and the rule scores already read) and writes
+the trained bot.model.Model and the rule scores it read to stdout. The server
+(bot/training.py) starts it, so scikit-learn, SciPy and the memory of training and of
+reading thousands of examples never enter the server's processes. Both sides are this
+project's code: the pickles pass through a pipe between them and are never stored.
+Benchmarks and tests call fit() and train() here directly.
 """
 
 from __future__ import annotations
@@ -241,13 +243,23 @@ def train(examples: Sequence[Example], rule_rows: RuleRows | None = None, key: s
 
 def main() -> int:
     """One job from stdin to a model on stdout; exit 2 with a sentence when it cannot train."""
-    examples, rule_rows, key = pickle.load(sys.stdin.buffer)
+    examples, key, rules, known = pickle.load(sys.stdin.buffer)
+    read: dict[str, list[float]] = {}
+    rows = None
+    if rules is not None:
+        from bot.classify import training_features  # the rule layer, only to read examples
+
+        features = training_features(rules)
+        for e in examples:
+            if e.text not in known and e.text not in read:
+                read[e.text] = list(features(e.text))
+        rows = {**known, **read}
     try:
-        model = train(examples, rule_rows, key)
+        model = train(examples, rows, key)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    pickle.dump(model, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump((model, read), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
     return 0
 
 

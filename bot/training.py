@@ -5,9 +5,11 @@ it reads if there is one, else the last model trained for an earlier snapshot of
 same knowledge base, else none (the rules answer alone, and still name the hotline).
 One worker thread per process trains the newest content asked for; contents superseded
 while it was busy are skipped, so a burst of edits costs one training, not one each.
-The thread hands the work to a child process (`python -m bot.fit`), so the server never
-imports scikit-learn or SciPy and keeps none of training's memory: it holds only the
-trained arrays.
+The thread hands the work to a child process (`python -m bot.fit`): it reads every
+example with the rules (the fusion model's input) and trains, so the server never imports
+scikit-learn or SciPy and keeps none of that work's memory, only the trained arrays and
+each example's rule scores (sent back to the next child, so that after an example edit
+only the edited text is read with the rules again).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from bot.model import Model, RuleFeatures, content_key
+from bot.model import Model, content_key
 from bot.types import Example, Knowledge
 
 log = logging.getLogger(__name__)
@@ -35,10 +38,10 @@ _lock = threading.RLock()
 _changed = threading.Condition(_lock)
 _trained: OrderedDict[str, Model] = OrderedDict()
 _failed: set[str] = set()
-_wanted: dict = {}  # the newest content asked for: key, examples, features
+_wanted: dict = {}  # the newest content asked for: key, examples, the rules' knowledge
 _busy: set[str] = set()  # the content being trained now
 _worker: tuple[int, threading.Thread] | None = None  # (pid, thread)
-_features: OrderedDict[str, dict[str, list[float]]] = OrderedDict()  # rules key -> text -> row
+_rows: OrderedDict[str, dict[str, list[float]]] = OrderedDict()  # rules key -> text -> scores
 
 
 def rules_key(kb: Knowledge) -> str:
@@ -70,14 +73,14 @@ def trained(kb: Knowledge) -> Model | None:
         return model
 
 
-def current(kb: Knowledge, features: RuleFeatures) -> Model | None:
+def current(kb: Knowledge) -> Model | None:
     """The model to read with now; asks for training in the background if there is none."""
     model = trained(kb)
     if model is not None:
         kb.derived["model"] = model
         return model
     if kb.derived.get("retrain", True):
-        start(kb, features)
+        start(kb)
     return kb.derived.get("previous_model")
 
 
@@ -96,10 +99,10 @@ def carry_over(new: Knowledge, old: Knowledge | None) -> None:
             new.derived["previous_model"] = previous
 
 
-def ensure(kb: Knowledge, features: RuleFeatures) -> Model | None:
+def ensure(kb: Knowledge) -> Model | None:
     """Wait until this snapshot's model is trained (or superseded) and return it; for start-up."""
     key = key_of(kb)
-    start(kb, features)
+    start(kb)
     with _changed:
         _changed.wait_for(lambda: key not in _busy and _wanted.get("key") != key)
     model = trained(kb)
@@ -108,14 +111,14 @@ def ensure(kb: Knowledge, features: RuleFeatures) -> Model | None:
     return model
 
 
-def start(kb: Knowledge, features: RuleFeatures) -> None:
+def start(kb: Knowledge) -> None:
     """Ask for this snapshot's content to be trained, unless it is trained or under way."""
     global _worker
     key = key_of(kb)
     with _lock:
         if key in _trained or key in _failed or key in _busy or _wanted.get("key") == key:
             return
-        _wanted.update(key=key, examples=list(kb.examples), features=_remembered(kb, features))
+        _wanted.update(key=key, examples=list(kb.examples), rules=kb, rules_key=rules_key(kb))
         # A worker started before a fork (gunicorn's preload) does not run in the child.
         if _worker is None or _worker[0] != os.getpid() or not _worker[1].is_alive():
             thread = threading.Thread(target=_work, name="learned-reading", daemon=True)
@@ -124,22 +127,14 @@ def start(kb: Knowledge, features: RuleFeatures) -> None:
             thread.start()
 
 
-def _remembered(kb: Knowledge, features: RuleFeatures) -> RuleFeatures:
-    """features, remembered per text while the rules stay the same: an example edit
-    then costs one rule reading, not one for every example."""
+def _known_rows(key: str) -> dict[str, list[float]]:
+    """The rule scores already read for the examples while the rules stay the same."""
     with _lock:
-        known = _features.pop(rules_key(kb), {})
-        _features[rules_key(kb)] = known  # most recent last
-        while len(_features) > 2:
-            _features.popitem(last=False)
-
-    def remembered(text: str) -> list[float]:
-        found = known.get(text)
-        if found is None:
-            found = known[text] = list(features(text))
-        return found
-
-    return remembered
+        known = _rows.pop(key, {})
+        _rows[key] = known  # most recent last
+        while len(_rows) > 2:
+            _rows.popitem(last=False)
+        return known
 
 
 def _work() -> None:
@@ -153,8 +148,12 @@ def _work() -> None:
             _wanted.clear()
             _busy.add(job["key"])
         try:
-            rows = {e.text: job["features"](e.text) for e in job["examples"]}
-            model = train_apart(job["examples"], rows, job["key"])
+            known = _known_rows(job["rules_key"])
+            texts = {e.text for e in job["examples"]}
+            rows = {text: row for text, row in known.items() if text in texts}
+            model, read = train_apart(job["examples"], job["key"], job["rules"], rows)
+            with _lock:
+                known.update(read)
         except Exception as exc:  # too few examples or labels: the rules answer alone
             log.warning("learned reading not trained: %s", exc)
             model = None
@@ -169,13 +168,22 @@ def _work() -> None:
             _changed.notify_all()
 
 
-def train_apart(examples: Sequence[Example], rule_rows: dict, key: str) -> Model:
-    """Train in a child process (bot/fit.py) and return the plain-array model it sends back.
+def train_apart(
+    examples: Sequence[Example],
+    key: str = "",
+    rules: Knowledge | None = None,
+    rows: dict[str, list[float]] | None = None,
+) -> tuple[Model, dict[str, list[float]]]:
+    """Train in a child process (bot/fit.py): the plain-array model, and the rule scores it read.
 
-    rule_rows gives each example text's rule-layer scores. Raises ValueError with the
-    child's sentence when the examples cannot train a model, RuntimeError when it failed.
+    rules is the knowledge the rule layer reads the examples with (the fusion model's
+    input), rows the scores already read for some texts; without rules there is no fusion.
+    Raises ValueError with the child's sentence when the examples cannot train a model,
+    RuntimeError when the child failed or ran over TRAIN_TIMEOUT.
     """
-    job = pickle.dumps((list(examples), rule_rows, key), protocol=pickle.HIGHEST_PROTOCOL)
+    if rules is not None:  # without its derived indexes (the child builds its own) and
+        rules = replace(rules, examples=[], derived={})  # the examples (sent beside it)
+    job = pickle.dumps((list(examples), key, rules, rows or {}), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         done = subprocess.run(
             [sys.executable, "-m", "bot.fit"],

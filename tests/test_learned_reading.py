@@ -207,7 +207,8 @@ def test_a_message_without_words_has_no_language_of_its_own(small_model, text):
 
 
 def test_training_in_a_child_process_gives_the_same_model(sample, small_model):
-    apart = training.train_apart(sample, None, "some key")
+    apart, read = training.train_apart(sample, "some key")
+    assert read == {}
     assert apart.key == "some key"
     assert np.array_equal(apart.heads.weights, small_model.heads.weights)
     text = "the crew boss keeps our ids"
@@ -216,7 +217,7 @@ def test_training_in_a_child_process_gives_the_same_model(sample, small_model):
 
 def test_training_in_a_child_process_says_why_it_cannot_train():
     with pytest.raises(ValueError, match="two intents"):
-        training.train_apart([Example("hola", "es", "unknown")], None, "")
+        training.train_apart([Example("hola", "es", "unknown")])
 
 
 SERVER = """
