@@ -37,7 +37,8 @@ if os.path.isdir("/dev/shm"):
 def when_ready(server):
     """In the master, after the app is built and before the first fork: settle its memory.
 
-    Training leaves freed memory behind; returning it to the system (glibc's malloc_trim)
+    Building the snapshot and receiving the model from training's child process leave
+    freed memory behind; returning it to the system (glibc's malloc_trim)
     and moving every object built so far out of the garbage collector's reach (gc.freeze)
     means the workers share those pages instead of copying them, and a worker's full
     collection no longer walks the snapshot and the model (it paused a worker for about
