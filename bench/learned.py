@@ -138,10 +138,9 @@ def worker_memory() -> dict:
         "app = create_app({'TESTING': True, 'TRAIN_AT_START': True,\n"
         "                  'DATABASE': tempfile.mktemp(suffix='.db')})\n"
         "app.test_client().post('/api/chat', json={'session_id': 's', 'message': 'hola'})\n"
-        "rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]\n"
-        "usage = resource.getrusage\n"
-        "print(int(rss) // 1024, usage(resource.RUSAGE_SELF).ru_maxrss // 1024,\n"
-        "      usage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,\n"
+        "status = dict(l.split(':', 1) for l in open('/proc/self/status'))\n"
+        "rss, peak = (int(status[k].split()[0]) // 1024 for k in ('VmRSS', 'VmHWM'))\n"
+        "print(rss, peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,\n"
         "      int(any(m.split('.')[0] in ('sklearn', 'scipy') for m in sys.modules)))\n"
     )
     root = Path(__file__).resolve().parents[1]
