@@ -256,9 +256,26 @@ def fuse(reading: Reading, verdict: Verdict, known: bool = True) -> Reading:
     return reading
 
 
+# Examples read when a snapshot is built: about 60 ms, and the first message after start
+# or an import costs what the second does (bench/replies.py).
+WARM_UP = 50
+
+
 def prepare(kb: Knowledge) -> Model | None:
     """Train the learned reading for this snapshot now, unless it is trained (for start-up)."""
-    return training.ensure(kb)
+    model = training.ensure(kb)
+    warm_up(kb)
+    return model
+
+
+def warm_up(kb: Knowledge, count: int = WARM_UP) -> None:
+    """Read a spread of the snapshot's own examples, so a person's first message does not
+    pay for what the readers remember after their first use (word lookups in the match
+    index, compiled patterns, the learned reading's first arrays): with training in its
+    own process, nothing else reads before the first message."""
+    examples = sorted(kb.examples, key=lambda e: (e.group, e.text))
+    for example in examples[:: max(1, len(examples) // count)][:count]:
+        classify(example.text, kb)
 
 
 def model_for(kb: Knowledge) -> Model | None:
