@@ -20,5 +20,4 @@ def build(kb: Knowledge) -> Knowledge:
     kb.service("")  # the by-id lookup templates use
     location.prepare(found.served_states)
     classify.model_for(kb)  # the trained model, or training started in the background
-    classify.warm_up(kb)  # with that model, or the one before it
     return kb
