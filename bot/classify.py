@@ -12,7 +12,7 @@ from bot.language import detect
 from bot.match import Hit, compile_phrase
 from bot.message import Message
 from bot.model import INTENTS as MODEL_INTENTS
-from bot.model import Model, Verdict, model_text
+from bot.model import Model, Verdict, model_text, order
 from bot.types import Knowledge, Rule
 
 # Labels in the rules table that are cues rather than intents.
@@ -274,7 +274,7 @@ def warm_up(kb: Knowledge, count: int = WARM_UP) -> None:
     pay for what the readers remember after their first use (word lookups in the match
     index, compiled patterns, the learned reading's first arrays): with training in its
     own process, nothing else reads before the first message."""
-    examples = sorted(kb.examples, key=lambda e: (e.group, e.text))
+    examples = sorted(kb.examples, key=order)
     for example in examples[:: max(1, len(examples) // count)][:count]:
         classify(example.text, kb)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,8 +26,6 @@ from bot.types import Example
 
 INTENTS = ("emergency", "get_help", "report_tip", "find_services", "info", "unknown")
 ABOUT = ("self", "other", "general")
-
-RuleFeatures = Callable[[str], Sequence[float]]
 
 
 def model_text(text: str) -> str:
