@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.language import detect
+
 # Texting shorthand and frequent misspellings, expanded before matching, as
 # "short=expansion" pairs. Both sides are normalised (lower case, no accents). "k" is
 # "ok" in English texting and "que" in Spanish; it stays "ok", which both read safely.
+# A short form that is a word of the other language is expanded only when the message
+# does not read as that language (OTHER_LANGUAGE below).
 _SHORTHAND_PAIRS = """
 u=you, ya=you, yu=you, ur=your, youre=you are, r=are, plz=please, pls=please, pleez=please
 plse=please, rn=right now, atm=right now, bf=boyfriend, gf=girlfriend, ppl=people
@@ -38,6 +42,10 @@ SHORTHAND = dict(
     for pair in _SHORTHAND_PAIRS.replace("\n", ",").split(",")
     if pair.strip()
 )
+# Short forms that are words in the other language: Spanish "ya" (already, now) is not
+# "you"; English "toy", "pal", "pa" (dad), "ta" (thanks) and "x" (a kiss) are not Spanish
+# shorthand. Each is expanded unless the message reads as the language named here.
+OTHER_LANGUAGE = {"ya": "es", **dict.fromkeys("toy toi pa pal ta hai tb q x d".split(), "en")}
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "´": "'"})
 _NUMBER_WORDS = dict(
@@ -86,12 +94,15 @@ def tokens(text: str, numbers: bool = False) -> list[str]:
 
 def expand(words: list[str], numbers: bool = False) -> list[str]:
     """Cleaned words (see clean) with shorthand expanded, and number words as digits if asked."""
+    lang = detect(words) if OTHER_LANGUAGE.keys() & set(words) else None
     out: list[str] = []
     for i, word in enumerate(words):
         between_words = 0 < i < len(words) - 1 and words[i - 1].isalpha()
         if word in _DIGIT_WORDS and between_words and words[i + 1].isalpha():
             word = _DIGIT_WORDS[word]
-        out.extend(SHORTHAND.get(word, word).split())
+        if lang is None or OTHER_LANGUAGE.get(word) != lang:
+            word = SHORTHAND.get(word, word)
+        out.extend(word.split())
     return as_digits(out) if numbers else out
 
 
