@@ -33,8 +33,11 @@ from bot.types import Example
 # request for help into an emergency reply. On grouped folds, 0.99 put the danger threshold
 # near 0.05 and read two in five tips as emergencies; on the project's own held-out
 # conversations (tests/data/heldout.jsonl, odd ids; the even ids are never tuned on)
-# 0.95 caught every emergency and read 0.98 of intents right, against 0.88 at 0.99.
-DANGER_RECALL = 0.95
+# 0.95 caught every emergency and read 0.98 of intents right, against 0.88 at 0.99. Calm
+# look-alikes added since (waves 7 to 9) raised precision and let grouped-CV recall slip
+# (0.981 to 0.970), so 0.96 gives that back (0.975) for some precision (0.742 to 0.721),
+# with every held-out and dev conversation still right.
+DANGER_RECALL = 0.96
 MINOR_RECALL = 0.99
 # Grouped folds for the out-of-fold predictions the thresholds and fusion learn from: three
 # keep retraining at 5,000 examples near 5 s (five took 13 s for little change in them).
