@@ -184,6 +184,22 @@ def test_the_app_reads_with_the_trained_model(app, client):
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        # Threats no emergency phrase names any more ("me va a matar" and "secuestrad*"
+        # decided danger on more idioms than threats): the learned reading carries them.
+        "mi esposo dice que me va a matar esta noche",
+        "si no le pago hoy me va a matar",
+        "estoy secuestrada en una casa y no se donde",
+    ],
+)
+def test_threats_without_a_rule_phrase_still_get_911_first(client, message):
+    body = client.post("/api/chat", json={"session_id": "t1", "message": message}).get_json()
+    assert body["intent"] == "emergency"
+    assert body["reply"].index("911") < body["reply"].index("1-888-373-7888")
+
+
+@pytest.mark.parametrize(
     "text, lang",
     [
         # Spanish that the word lists miss or read as English ("escape", "me").
