@@ -42,9 +42,10 @@ SHORTHAND = dict(
     for pair in _SHORTHAND_PAIRS.replace("\n", ",").split(",")
     if pair.strip()
 )
-# Short forms that are words in the other language: Spanish "ya" (already, now) is not
-# "you"; English "toy", "pal", "pa" (dad), "ta" (thanks) and "x" (a kiss) are not Spanish
-# shorthand. Each is expanded unless the message reads as the language named here.
+# Short forms that mean something else in one language, mapped to that language: Spanish
+# "ya" (already, now) is not "you"; in English "toy", "pal", "pa" (dad), "ta" (thanks),
+# "x" (a kiss), "hai" (hi) and "tb", "q", "d", "toi" (letters, initials) are not Spanish
+# shorthand. Each is expanded unless the message reads as the language it maps to.
 OTHER_LANGUAGE = {"ya": "es", **dict.fromkeys("toy toi pa pal ta hai tb q x d".split(), "en")}
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "´": "'"})
@@ -94,7 +95,7 @@ def tokens(text: str, numbers: bool = False) -> list[str]:
 
 def expand(words: list[str], numbers: bool = False) -> list[str]:
     """Cleaned words (see clean) with shorthand expanded, and number words as digits if asked."""
-    lang = detect(words) if OTHER_LANGUAGE.keys() & set(words) else None
+    lang = detect(words) if any(word in OTHER_LANGUAGE for word in words) else None
     out: list[str] = []
     for i, word in enumerate(words):
         between_words = 0 < i < len(words) - 1 and words[i - 1].isalpha()
