@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from bot import floor, placeholders
 from bot.location import Place
 from bot.types import Knowledge, Service
@@ -21,6 +23,7 @@ EMERGENCY_ID = floor.EMERGENCY_ID
 TOLL_FREE = {"800", "833", "844", "855", "866", "877", "888"}  # dialled with a leading 1
 
 
+@functools.lru_cache(maxsize=1024)  # a directory's numbers, formatted for every reply
 def format_phone(number: str, extension: str = "") -> str:
     """A number as people write it: 1-888-373-7888, 203-388-1720 ext. 12, 233733, 911."""
     after = f" ext. {extension}" if extension else ""

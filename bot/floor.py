@@ -7,6 +7,8 @@ complete(); when the knowledge base cannot be read at all, the channels send rep
 
 from __future__ import annotations
 
+import re
+
 from bot.types import Phone, Service
 
 HOTLINE_CALL = "1-888-373-7888"
@@ -64,8 +66,11 @@ def line(key: str, lang: str) -> str:
     return texts.get(lang) or texts["en"]
 
 
+_NOT_DIGIT = re.compile(r"[^0-9]+")
+
+
 def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    return _NOT_DIGIT.sub("", text)
 
 
 def names_hotline(text: str) -> bool:
