@@ -26,7 +26,8 @@ from bot.match import (
     matched_prefix,
     word_similarity,
 )
-from bot.types import Knowledge
+from bot.normalize import tokens
+from bot.types import Example, Knowledge
 
 REFERRAL_KINDS = ("directory", "program")  # services a message can name
 MAX_NAME_WORDS = 5  # longer names are never taken as named in a message
@@ -176,6 +177,42 @@ class MatchIndex:
         self.names = PhraseIndex([name for _, name in names])
         vocabulary = self.rules.words | self.terms.words | self.names.words
         self.lexicon = Lexicon(vocabulary, exhaustive)
+        danger = [r.phrase for r in kb.rules if r.intent == "emergency"]
+        self.not_typos = not_typos(kb.examples, {w for p in danger for w in compile_phrase(p).words})
+
+    def mistaken(self, words: Sequence[str], hit: Hit, phrase: str) -> bool:
+        """True when a danger phrase matched only through a word the examples show is
+        another word, not a typo of the phrase's ("encargado" for "encerrado")."""
+        pattern = compile_phrase(phrase).words
+        for word in words[hit.start : hit.end]:
+            near = self.not_typos.get(word)
+            if near and any(p in near for p in pattern):
+                return True
+        return False
+
+
+# A message word is another word, not a typo, for a danger phrase's word when the examples
+# use it this often and mostly without danger: the test every danger phrase itself meets
+# (tests/test_examples.py). "short" is not "shoot", "encargado" (the boss) not "encerrado".
+OTHER_WORD_USES = 4
+
+
+def not_typos(examples: Sequence[Example], danger_words: set[str]) -> dict[str, frozenset[str]]:
+    """Message word -> the danger phrase words it is near but, by the examples, not a typo of."""
+    uses: Counter[str] = Counter()
+    calm: Counter[str] = Counter()
+    for example in examples:
+        for word in set(tokens(example.text)):
+            uses[word] += 1
+            calm[word] += not example.danger_now
+    near_danger = Lexicon(danger_words)
+    found = {}
+    for word, count in calm.items():
+        if count >= OTHER_WORD_USES and count > uses[word] - count:
+            near = {p for p in near_danger.near(word) if 0 < word_similarity(p, word) < 1}
+            if near:
+                found[word] = frozenset(near)
+    return found
 
 
 def of(kb: Knowledge) -> MatchIndex:
