@@ -153,8 +153,10 @@ def _rule_scores(kb: Knowledge, match: index.MatchIndex, words: list[str], near:
             # "i need legal help" ends inside "need help now": the words that make it
             # danger are missing. The learned reading carries danger worded partly.
             continue
-        if rule.intent == "emergency" and hit.similarity < 1 and match.mistaken(
-            words, hit, rule.phrase
+        if (
+            rule.intent == "emergency"
+            and hit.similarity < 1
+            and match.mistaken(words, hit, rule.phrase)
         ):
             continue  # a near word, not a typo: the learned reading reads the sentence
         strength = _strength(rule, hit)

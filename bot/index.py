@@ -177,8 +177,10 @@ class MatchIndex:
         self.names = PhraseIndex([name for _, name in names])
         vocabulary = self.rules.words | self.terms.words | self.names.words
         self.lexicon = Lexicon(vocabulary, exhaustive)
-        danger = [r.phrase for r in kb.rules if r.intent == "emergency"]
-        self.not_typos = not_typos(kb.examples, {w for p in danger for w in compile_phrase(p).words})
+        danger = {
+            w for r in kb.rules if r.intent == "emergency" for w in compile_phrase(r.phrase).words
+        }
+        self.not_typos = not_typos(kb.examples, danger)
 
     def mistaken(self, words: Sequence[str], hit: Hit, phrase: str) -> bool:
         """True when a danger phrase matched only through a word the examples show is
@@ -197,6 +199,14 @@ class MatchIndex:
 OTHER_WORD_USES = 4
 
 
+def inflection(a: str, b: str) -> bool:
+    """True when two words differ only in their last letter or two, as forms of one word do
+    ("mata" and "matar", "golpeo" and "golpea"): the same word, whatever the examples say."""
+    shorter = min(len(a), len(b))
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), shorter)
+    return shorter >= 4 and shared >= shorter - 1
+
+
 def not_typos(examples: Sequence[Example], danger_words: set[str]) -> dict[str, frozenset[str]]:
     """Message word -> the danger phrase words it is near but, by the examples, not a typo of."""
     uses: Counter[str] = Counter()
@@ -209,7 +219,11 @@ def not_typos(examples: Sequence[Example], danger_words: set[str]) -> dict[str, 
     found = {}
     for word, count in calm.items():
         if count >= OTHER_WORD_USES and count > uses[word] - count:
-            near = {p for p in near_danger.near(word) if 0 < word_similarity(p, word) < 1}
+            near = {
+                p
+                for p in near_danger.near(word)
+                if 0 < word_similarity(p, word) < 1 and not inflection(p.rstrip("*"), word)
+            }
             if near:
                 found[word] = frozenset(near)
     return found
