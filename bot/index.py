@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
+from functools import lru_cache
 from operator import itemgetter
 
 from bot.match import (
@@ -209,6 +210,13 @@ def inflection(a: str, b: str) -> bool:
 
 def not_typos(examples: Sequence[Example], danger_words: set[str]) -> dict[str, frozenset[str]]:
     """Message word -> the danger phrase words it is near but, by the examples, not a typo of."""
+    return _not_typos(tuple(examples), frozenset(danger_words))
+
+
+# Reading every example's words is most of an index build (0.55 s of 0.7 s at 15,000
+# examples); a snapshot rebuilt with the same examples and danger phrases reuses it.
+@lru_cache(maxsize=4)
+def _not_typos(examples: tuple[Example, ...], danger_words: frozenset[str]) -> dict:
     uses: Counter[str] = Counter()
     calm: Counter[str] = Counter()
     for example in examples:
