@@ -11,13 +11,13 @@ only from the positions where its first word could match.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from operator import itemgetter
 
+from bot import training
 from bot.match import (
     LONGEST_WORD,
     Hit,
@@ -181,7 +181,15 @@ class MatchIndex:
         danger = {
             w for r in kb.rules if r.intent == "emergency" for w in compile_phrase(r.phrase).words
         }
-        self.not_typos = not_typos(kb.examples, danger)
+        # Reading every example's words is most of a build (0.55 s of 0.7 s at 15,000
+        # examples); a snapshot with the same examples and rules (training's content key)
+        # reuses the map.
+        key = training.key_of(kb)
+        if key not in _NOT_TYPOS:
+            if len(_NOT_TYPOS) >= 4:
+                _NOT_TYPOS.clear()
+            _NOT_TYPOS[key] = not_typos(kb.examples, danger)
+        self.not_typos = _NOT_TYPOS[key]
 
     def mistaken(self, words: Sequence[str], hit: Hit, phrase: str) -> bool:
         """True when a danger phrase matched only through a word the examples show is
@@ -198,6 +206,7 @@ class MatchIndex:
 # use it this often and mostly without danger: the test every danger phrase itself meets
 # (tests/test_examples.py). "short" is not "shoot", "encargado" (the boss) not "encerrado".
 OTHER_WORD_USES = 4
+_NOT_TYPOS: dict[str, dict[str, frozenset[str]]] = {}  # by training.key_of
 
 
 def inflection(a: str, b: str) -> bool:
@@ -210,24 +219,6 @@ def inflection(a: str, b: str) -> bool:
 
 def not_typos(examples: Sequence[Example], danger_words: set[str]) -> dict[str, frozenset[str]]:
     """Message word -> the danger phrase words it is near but, by the examples, not a typo of."""
-    digest = hashlib.sha256(" ".join(sorted(danger_words)).encode())
-    for e in examples:
-        digest.update(f"\0{e.text}\0{e.danger_now:d}".encode())
-    key = digest.hexdigest()
-    if key not in _FOUND:
-        if len(_FOUND) >= 4:
-            _FOUND.clear()
-        _FOUND[key] = _not_typos(examples, danger_words)
-    return _FOUND[key]
-
-
-# Reading every example's words is most of an index build (0.55 s of 0.7 s at 15,000
-# examples); a snapshot rebuilt with the same examples and danger phrases reuses it. Kept
-# by a digest of what it depends on, so no earlier snapshot's examples stay in memory.
-_FOUND: dict[str, dict[str, frozenset[str]]] = {}
-
-
-def _not_typos(examples: Sequence[Example], danger_words: set[str]) -> dict:
     uses: Counter[str] = Counter()
     calm: Counter[str] = Counter()
     for example in examples:
