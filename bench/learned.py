@@ -38,11 +38,11 @@ def _read(kb: Knowledge, trained: learned.Model, example: Example) -> dict[str, 
     """(intent, danger now, minor) for one example, by each layer."""
     rules = read_rules(Message.of(example.text), kb)
     rule_view = (rules.rule_intent, rules.rule_intent == "emergency", rules.minor)
-    verdict = trained.read(example.text, rule_features(rules))
-    top = max(verdict.model_intent, key=verdict.model_intent.get)
-    model_intent = "emergency" if verdict.danger_now else top
-    model_view = (model_intent, model_intent == "emergency", verdict.minor_involved)
-    fused = fuse(rules, verdict)
+    alone = trained.read(example.text)  # the heads alone, without the rules' scores
+    top = max(alone.model_intent, key=alone.model_intent.get)
+    model_intent = "emergency" if alone.danger_now else top
+    model_view = (model_intent, model_intent == "emergency", alone.minor_involved)
+    fused = fuse(rules, trained.read(example.text, rule_features(rules)))
     return {
         "rules": rule_view,
         "model": model_view,

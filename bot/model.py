@@ -2,9 +2,10 @@
 
 Five heads share one feature space (TF-IDF over character n-grams within words and over
 word unigrams and bigrams of the normalised text): the intent, danger now, a minor
-involved, who the message is about, and whether it is written in Spanish. A small model
-fuses the intent head with the rule layer's scores; it is trained on out-of-fold
-predictions, so it learns how far to trust each layer on examples the heads did not see.
+involved, who the message is about, and whether it is written in Spanish. Small models
+fuse the heads with the rule layer's scores: one for the intent and one for danger now.
+They are trained on out-of-fold predictions, so they learn how far to
+trust each layer on examples the heads did not see.
 
 This module reads with a trained model; bot/fit.py trains one (with scikit-learn, in a
 child process: bot/training.py). Training is deterministic and never stored: the same
@@ -53,6 +54,19 @@ class Verdict:
         return label, self.intent[label]
 
 
+@dataclass(frozen=True)
+class Safety:
+    """Danger now read again from every head and the rule scores together.
+
+    A linear model over the fusion row and the danger and minor heads' log-odds, trained
+    on out-of-fold predictions; its threshold is chosen for recall on its own held-out folds.
+    """
+
+    coef: np.ndarray
+    intercept: float
+    threshold: float
+
+
 @dataclass
 class Model:
     """The trained heads, the fusion model and the thresholds chosen on held-out folds."""
@@ -64,6 +78,12 @@ class Model:
     minor_threshold: float
     examples: int
     key: str = ""
+    safety: Safety | None = None  # danger fused with the rules; None without rule scores
+
+    @property
+    def fused_danger_threshold(self) -> float:
+        """The threshold danger is held to when the message is read beside the rule scores."""
+        return self.safety.threshold if self.safety is not None else self.danger_threshold
 
     def knows(self, phrase: str) -> bool:
         """True when every word of phrase was seen in the examples the model learned from."""
@@ -89,10 +109,15 @@ class Model:
         minor = sigmoid(scores[fast.minor]) if "minor" in self.trained else 0.0
         spanish = sigmoid(scores[fast.spanish]) if "spanish" in self.trained else 0.5
         fused = intent
+        threshold = self.danger_threshold
         if self.fuser is not None and len(rule_features):
             coef, intercept = self.fuser
             row = fusion_row(intent, about, rule_features)
             fused = softmax(coef @ row + intercept, fast.fuser_labels, INTENTS)
+            if self.safety is not None:
+                safety = self.safety
+                danger = sigmoid(safety.coef @ safety_row(row, danger, minor) + safety.intercept)
+                threshold = self.fused_danger_threshold
         return Verdict(
             fused,
             intent,
@@ -100,7 +125,7 @@ class Model:
             minor,
             about,
             spanish,
-            danger >= self.danger_threshold,
+            danger >= threshold,
             minor >= self.minor_threshold,
         )
 
@@ -109,6 +134,16 @@ def fusion_row(intent: dict, about: dict, rule_features: Sequence[float]) -> np.
     """The fusion model's input: the heads' log-probabilities beside the rule layer's scores."""
     probs = [intent[label] for label in INTENTS] + [about[label] for label in ABOUT]
     return np.array([math.log(max(p, 1e-6)) for p in probs] + list(rule_features), dtype=float)
+
+
+def safety_row(row: np.ndarray, danger, minor) -> np.ndarray:
+    """The safety model's input: the fusion row beside the danger and minor heads' log-odds.
+
+    danger and minor are probabilities, one each or one array each (a row per message).
+    """
+    sure = [np.clip(p, 1e-6, 1 - 1e-6) for p in (danger, minor)]
+    odds = [np.log(p / (1 - p)) for p in sure]
+    return np.column_stack([row, *odds]) if np.ndim(row) == 2 else np.array([*row, *odds])
 
 
 def content_key(examples: Sequence[Example], extra: str = "") -> str:

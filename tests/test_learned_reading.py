@@ -1,5 +1,6 @@
 """The learned reading: training, its fast path, fusion with the rules, and the safety ratchet."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import fit, heads, training
+from bot import classify, fit, heads, training
 from bot import model as learned
 from bot.classify import Reading, fuse, language, read_rules
 from bot.message import Message
@@ -97,6 +98,53 @@ def test_the_recall_threshold_keeps_the_chosen_share_of_true_cases():
     scores = np.concatenate([np.linspace(0.01, 1, 100), np.linspace(0, 0.5, 100)])
     threshold = fit.recall_threshold(truth, scores, 0.95)
     assert (scores[truth] >= threshold).mean() >= 0.95
+
+
+def _separable(signal_column: int, size: int = 400):
+    """Safety rows where one column alone says danger, in groups of four."""
+    rng = np.random.default_rng(0)
+    danger = np.arange(size) % 3 == 0
+    rows = rng.normal(size=(size, 5))
+    rows[:, signal_column] += np.where(danger, 2.5, -2.5)
+    return rows, danger, [f"g{i // 4}" for i in range(size)]
+
+
+@pytest.mark.parametrize("column", [0, 3])
+def test_the_safety_model_learns_danger_from_whichever_layer_carries_it(column):
+    rows, danger, groups = _separable(column)
+    safety = fit._safety(rows, danger, groups)
+    assert np.argmax(np.abs(safety.coef)) == column
+    flagged = 1 / (1 + np.exp(-(rows @ safety.coef + safety.intercept))) >= safety.threshold
+    assert flagged[danger].mean() >= fit.DANGER_RECALL - 0.02  # chosen on held-out folds
+    assert flagged[~danger].mean() < 0.1
+
+
+@pytest.fixture(scope="module")
+def curated(seeded, tmp_path_factory):
+    path = tmp_path_factory.mktemp("curated") / "bot.db"
+    shutil.copyfile(seeded, path)
+    return queries.load(connect(path))
+
+
+@pytest.fixture(scope="module")
+def fused_model(sample, curated):
+    """The sample's model trained with the rule layer's scores, as the bot trains."""
+    features = classify.training_features(curated)
+    return fit.train(sample, {e.text: features(e.text) for e in sample})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", ["he has a gun and says im dead tonight", "where is a food bank"])
+def test_danger_beside_the_rules_is_the_safety_models(fused_model, curated, text):
+    rules = classify.read_rules(Message.of(text), curated)
+    beside = fused_model.read(text, classify.rule_features(rules))
+    alone = fused_model.read(text)
+    safety = fused_model.safety
+    assert safety is not None
+    assert beside.danger != alone.danger  # the heads' and the rules' scores were read again
+    assert beside.danger_now == (beside.danger >= safety.threshold)
+    assert alone.danger_now == (alone.danger >= fused_model.danger_threshold)
+    assert fused_model.fused_danger_threshold == safety.threshold
 
 
 def test_the_model_cannot_clear_an_emergency_a_rule_found():
