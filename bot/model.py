@@ -3,9 +3,10 @@
 Five heads share one feature space (TF-IDF over character n-grams within words and over
 word unigrams and bigrams of the normalised text): the intent, danger now, a minor
 involved, who the message is about, and whether it is written in Spanish. Small models
-fuse the heads with the rule layer's scores: one for the intent and one for danger now.
-They are trained on out-of-fold predictions, so they learn how far to
-trust each layer on examples the heads did not see.
+fuse the heads with the rule layer's scores: one for the intent and one for danger now
+(which adds to the danger head's own reading, never clears it). They are trained on
+out-of-fold predictions, so they learn how far to trust each layer on examples the heads
+did not see.
 
 This module reads with a trained model; bot/fit.py trains one (with scikit-learn, in a
 child process: bot/training.py). Training is deterministic and never stored: the same
@@ -44,8 +45,9 @@ class Verdict:
     minor: float
     about: dict[str, float]
     spanish: float  # how likely the message is written in Spanish (0.5 when untrained)
-    danger_now: bool  # danger reached the threshold chosen for recall
+    danger_now: bool  # either danger reading reached the threshold chosen for it
     minor_involved: bool
+    danger_with_rules: float | None = None  # the safety model's, when read beside the rules
 
     @property
     def top(self) -> tuple[str, float]:
@@ -78,12 +80,7 @@ class Model:
     minor_threshold: float
     examples: int
     key: str = ""
-    safety: Safety | None = None  # danger fused with the rules; None without rule scores
-
-    @property
-    def fused_danger_threshold(self) -> float:
-        """The threshold danger is held to when the message is read beside the rule scores."""
-        return self.safety.threshold if self.safety is not None else self.danger_threshold
+    safety: Safety | None = None  # danger read with the rules; None without rule scores
 
     def knows(self, phrase: str) -> bool:
         """True when every word of phrase was seen in the examples the model learned from."""
@@ -109,15 +106,19 @@ class Model:
         minor = sigmoid(scores[fast.minor]) if "minor" in self.trained else 0.0
         spanish = sigmoid(scores[fast.spanish]) if "spanish" in self.trained else 0.5
         fused = intent
-        threshold = self.danger_threshold
+        with_rules = None
         if self.fuser is not None and len(rule_features):
             coef, intercept = self.fuser
             row = fusion_row(intent, about, rule_features)
             fused = softmax(coef @ row + intercept, fast.fuser_labels, INTENTS)
             if self.safety is not None:
                 safety = self.safety
-                danger = sigmoid(safety.coef @ safety_row(row, danger, minor) + safety.intercept)
-                threshold = self.fused_danger_threshold
+                with_rules = sigmoid(
+                    safety.coef @ safety_row(row, danger, minor) + safety.intercept
+                )
+        danger_now = danger >= self.danger_threshold
+        if with_rules is not None:  # a second reading can add danger, never clear the head's
+            danger_now = danger_now or with_rules >= self.safety.threshold
         return Verdict(
             fused,
             intent,
@@ -125,8 +126,9 @@ class Model:
             minor,
             about,
             spanish,
-            danger >= threshold,
+            danger_now,
             minor >= self.minor_threshold,
+            with_rules,
         )
 
 

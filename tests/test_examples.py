@@ -193,6 +193,7 @@ def test_the_preview_shows_the_learned_reading_and_the_teach_form(staff):
     )
     assert 'id="preview-learned"' in html and "get_help" in html
     assert 'id="preview-danger"' in html and "threshold" in html
+    assert 'id="preview-danger-with-rules"' in html  # the safety model's reading beside it
     assert "Teach the bot" in html
 
 

@@ -1,5 +1,6 @@
 """The learned reading: training, its fast path, fusion with the rules, and the safety ratchet."""
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -135,16 +136,29 @@ def fused_model(sample, curated):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("text", ["he has a gun and says im dead tonight", "where is a food bank"])
-def test_danger_beside_the_rules_is_the_safety_models(fused_model, curated, text):
+def test_danger_read_with_the_rules_adds_to_the_heads(fused_model, curated, text):
     rules = classify.read_rules(Message.of(text), curated)
     beside = fused_model.read(text, classify.rule_features(rules))
     alone = fused_model.read(text)
     safety = fused_model.safety
     assert safety is not None
-    assert beside.danger != alone.danger  # the heads' and the rules' scores were read again
-    assert beside.danger_now == (beside.danger >= safety.threshold)
-    assert alone.danger_now == (alone.danger >= fused_model.danger_threshold)
-    assert fused_model.fused_danger_threshold == safety.threshold
+    assert alone.danger_with_rules is None
+    assert beside.danger == alone.danger  # the head's own reading is kept
+    assert beside.danger_with_rules != alone.danger  # and read again with the rules
+    head = alone.danger >= fused_model.danger_threshold
+    assert alone.danger_now == head
+    assert beside.danger_now == (head or beside.danger_with_rules >= safety.threshold)
+
+
+@pytest.mark.slow
+def test_the_reading_with_the_rules_cannot_clear_the_heads_danger(fused_model, curated):
+    # A safety model that reads every message as calm still leaves the head's danger.
+    calm = learned.Safety(np.zeros_like(fused_model.safety.coef), -50.0, 0.5)
+    model = dataclasses.replace(fused_model, safety=calm, danger_threshold=0.0)
+    rules = classify.rule_features(classify.read_rules(Message.of("hi"), curated))
+    verdict = model.read("hi", rules)
+    assert verdict.danger_with_rules < 0.5
+    assert verdict.danger_now
 
 
 def test_the_model_cannot_clear_an_emergency_a_rule_found():

@@ -81,7 +81,9 @@ def _learned(reading) -> dict | None:
         "danger_now": verdict.danger_now,
         "minor": verdict.minor,
         "minor_involved": verdict.minor_involved,
-        "danger_threshold": model.fused_danger_threshold if model else None,
+        "danger_threshold": model.danger_threshold if model else None,
+        "danger_with_rules": verdict.danger_with_rules,
+        "safety_threshold": model.safety.threshold if model and model.safety else None,
         "minor_threshold": model.minor_threshold if model else None,
     }
 
