@@ -178,6 +178,9 @@ def _reply(
         return Reply(compose.render(kb, "language_set", switched), "unknown", switched)
 
     reading = classify(message, kb, previous=session.last_intent)
+    # "im 15", then "he wont let me out of the car": the age said once still counts. Like
+    # danger, a minor only ever goes up within a conversation.
+    reading.minor = session.minor = reading.minor or session.minor
     lang = reading.lang or lang_hint or session.lang or "en"
     if session.lang and reading.lang != session.lang and len(message.words) <= 2:
         lang = session.lang  # "ok" after a Spanish conversation stays Spanish

@@ -129,6 +129,7 @@ class Session:
     pending_term: str = ""  # the service category the location is for
     more: list[str] = field(default_factory=list)  # pages still to send on MORE
     last_intent: str = ""
+    minor: bool = False  # a child was named earlier: later turns are read as about one too
     turns: int = 0
     updated_at: float = 0.0
     # What this conversation counts as in reports so far; filed as an anonymous event, with
@@ -143,6 +144,7 @@ class Session:
             "pending_term": self.pending_term,
             "more": list(self.more),
             "last_intent": self.last_intent,
+            "minor": self.minor,
             "turns": self.turns,
             "updated_at": self.updated_at,
             "event": dict(self.event),

@@ -25,6 +25,31 @@ def kb(tmp_path):
     conn.conn.close()
 
 
+# --- a minor named once counts for the rest of the conversation -------------------------
+
+CARELINE = "1-800-842-2288"
+
+
+def test_an_age_said_in_an_earlier_turn_still_brings_the_careline(kb):
+    session = Session()
+    respond("i am 14", session, kb, now=T0)
+    reply = respond("my boss takes all my pay and keeps my id", session, kb, now=T0 + MINUTE)
+    assert reply.minor and CARELINE in reply.text
+    assert session.minor
+
+
+def test_without_an_earlier_age_the_same_turn_names_no_minor(kb):
+    reply = respond("my boss takes all my pay and keeps my id", Session(), kb, now=T0)
+    assert not reply.minor and CARELINE not in reply.text
+
+
+def test_an_expired_session_forgets_the_minor(kb):
+    session = Session()
+    respond("i am 14", session, kb, now=T0)
+    reply = respond("my boss takes all my pay and keeps my id", session, kb, now=T0 + 31 * MINUTE)
+    assert not reply.minor
+
+
 # --- expiry, with the engine and explicit clocks -----------------------------------------
 
 
