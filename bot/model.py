@@ -105,20 +105,18 @@ class Model:
         danger = sigmoid(scores[fast.danger]) if "danger" in self.trained else 0.0
         minor = sigmoid(scores[fast.minor]) if "minor" in self.trained else 0.0
         spanish = sigmoid(scores[fast.spanish]) if "spanish" in self.trained else 0.5
-        fused = intent
-        with_rules = None
+        fused, with_rules = intent, None
+        danger_now = danger >= self.danger_threshold
         if self.fuser is not None and len(rule_features):
             coef, intercept = self.fuser
             row = fusion_row(intent, about, rule_features)
             fused = softmax(coef @ row + intercept, fast.fuser_labels, INTENTS)
-            if self.safety is not None:
-                safety = self.safety
+            safety = self.safety
+            if safety is not None:  # a second reading can add danger, never clear the head's
                 with_rules = sigmoid(
                     safety.coef @ safety_row(row, danger, minor) + safety.intercept
                 )
-        danger_now = danger >= self.danger_threshold
-        if with_rules is not None:  # a second reading can add danger, never clear the head's
-            danger_now = danger_now or with_rules >= self.safety.threshold
+                danger_now = danger_now or with_rules >= safety.threshold
         return Verdict(
             fused,
             intent,
