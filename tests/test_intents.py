@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from bot.classify import classify
+from bot.classify import classify, read_rules
 from bot.engine import respond
+from bot.message import Message
 from bot.types import Session
 from knowledge import db, queries
 
@@ -235,3 +236,11 @@ def test_a_danger_phrase_cut_short_by_the_message_end_is_not_an_emergency(kb, me
     reply = answer(kb, message)
     assert reply.intent != "emergency"
     assert not digits(reply.text).startswith("911")
+
+
+@pytest.mark.parametrize("message", ["si sos menor te pueden acusar?", "vos sos de hartford?"])
+def test_spanish_sos_you_are_is_no_danger_phrase(kb, message):
+    # Voseo "sos" (you are) is everyday Central American and Argentine Spanish; a lone
+    # "SOS" is left to the learned reading (tests/test_learned_reading.py).
+    reading = read_rules(Message.of(message), kb)
+    assert reading.rule_intent != "emergency"

@@ -253,6 +253,9 @@ def test_the_app_reads_with_the_trained_model(app, client):
         "mi esposo dice que me va a matar esta noche",
         "si no le pago hoy me va a matar",
         "estoy secuestrada en una casa y no se donde",
+        # "sos" alone left the phrases: it is also Spanish "you are" ("si sos menor").
+        "SOS",
+        "sos!!! please",
     ],
 )
 def test_threats_without_a_rule_phrase_still_get_911_first(client, message):
