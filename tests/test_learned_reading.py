@@ -255,7 +255,7 @@ def test_the_app_reads_with_the_trained_model(app, client):
         "estoy secuestrada en una casa y no se donde",
         # "sos" alone left the phrases: it is also Spanish "you are" ("si sos menor").
         "SOS",
-        "sos!!! please",
+        "sos!!!",
     ],
 )
 def test_threats_without_a_rule_phrase_still_get_911_first(client, message):
