@@ -35,6 +35,14 @@ _SPANISH_AGE = re.compile(
     r"|chamaca|chamaco|jovencita|jovencito|joven|menor|hija|hijo|sobrina|sobrino|prima|primo"
     r"|hermana|hermano|nieta|nieto|morra|morrita|estudiante)s? de (\d{1,2})\b" + _UNITS
 )
+# Years counted as time, not as an age: "hace 5 anos", "llevo 10 anos", "for 3 years",
+# "2 years ago", "5 anos atras".
+_DURATION = re.compile(
+    r"\b(?:hace|por|durante|llevo|lleva|llevamos|llevan|despues de|after|for|in|over|within)"
+    r"(?: (?:como|unos|unas|mas de|casi|about|like|almost|nearly|over))? (\d{1,2})"
+    r" (?:anos|years?|yrs?)\b"
+    r"|\b(\d{1,2}) (?:anos|years?|yrs?) (?:atras|ago|later|before|despues)\b"
+)
 # School grades ("8th grade", "grade 8", "octavo grado", "va en octavo"): a grade of 12 or
 # less is a child's, counted here as the youngest age in that grade (grade + 5).
 _ORDINALS = dict(
@@ -102,9 +110,18 @@ def first_person_spanish(word: str) -> bool:
 
 
 def ages(normalized: str) -> list[int]:
-    """Ages mentioned in a normalised message (a school grade counts as its youngest age)."""
-    found = [int(m.group(1)) for p in _AGE_PATTERNS for m in p.finditer(normalized)]
-    found += [int(m.group(1)) for m in _SPANISH_AGE.finditer(normalized)]
+    """Ages mentioned in a normalised message (a school grade counts as its youngest age).
+
+    A number of years that measures time ("hace 5 anos", "for 3 years", "2 years ago") is
+    no one's age.
+    """
+    spans = [m.span(m.lastindex) for m in _DURATION.finditer(normalized)]
+    found = [
+        int(m.group(1))
+        for p in (*_AGE_PATTERNS, _SPANISH_AGE)
+        for m in p.finditer(normalized)
+        if not any(low <= m.start(1) < high for low, high in spans)
+    ]
     for m in _GRADE.finditer(normalized):
         grade = m.group(1) or _ORDINALS.get(m.group(2) or m.group(3), "")
         if str(grade).isdigit() and 1 <= int(grade) <= 12:

@@ -62,10 +62,13 @@ def _services_reply(
 
 
 def _child(reading: Reading) -> bool:
-    """True when the reply should name the Careline: a minor, in a message about harm."""
-    return reading.minor and (
-        reading.intent in ("emergency", "get_help", "report_tip", "info") or reading.situation
-    )
+    """True when the reply should name the Careline: a minor, in anything but small talk.
+
+    A service asked for a teenager ("a therapist for teens who went through this", "a
+    youth shelter, I can't go home") may well be for a child who was exploited, though
+    no sign of it is named.
+    """
+    return reading.minor and (reading.intent != "unknown" or reading.situation)
 
 
 def _answer(

@@ -2,8 +2,9 @@
 
 import pytest
 
-from bot.cues import first_person_spanish, who
+from bot.cues import first_person_spanish, minor_age, who
 from bot.message import Message
+from bot.normalize import normalize
 
 
 @pytest.mark.parametrize(
@@ -38,3 +39,23 @@ def test_a_situation_told_with_we_is_the_writers_own(text, own):
     message = Message.of(text)
     mine, others = who(message.words, message.numbered)
     assert (mine > 0) is own
+
+
+@pytest.mark.parametrize(
+    "text, minor",
+    [
+        ("tengo 15 años y no puedo salir", True),
+        ("mi hija de 14 años trabaja ahí", True),
+        ("when i was 16 he sold me, that was 2 years ago", True),
+        ("una niña de 12 años, la traen hace 2 años", True),
+        # Years that count time are no one's age.
+        ("hace 5 años me escapé de un novio que me pegaba", False),
+        ("llevo 10 años en este país", False),
+        ("hace como 3 años que no veo a mi familia", False),
+        ("he made me work for 3 years without pay", False),
+        ("that was 6 years ago, im fine now", False),
+        ("5 años atrás trabajé en una granja", False),
+    ],
+)
+def test_years_that_count_time_are_not_an_age(text, minor):
+    assert minor_age(normalize(text)) is minor

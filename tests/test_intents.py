@@ -102,6 +102,19 @@ def test_a_minor_being_exploited_gets_the_careline(kb, message, intent):
         assert reply.text.index("1-800-842-2288") < reply.text.index("1-888-373-7888")
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "need a counselor in hartford for my 15 year old, she was exploited online last year",
+        "hay algun albergue en new haven? tengo 16 y no puedo volver a mi casa",
+    ],
+)
+def test_a_service_asked_for_a_minor_names_the_careline(kb, message):
+    reply = answer(kb, message)
+    assert reply.intent == "find_services"
+    assert CARELINE in digits(reply.text)
+
+
 def test_an_adult_gets_no_careline(kb):
     reply = answer(kb, "im 25 and my boss keeps my passport")
     assert reply.intent == "get_help"
