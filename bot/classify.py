@@ -203,7 +203,7 @@ def classify(
     model = training.current(kb) if learned else None
     if model is None:
         return reading
-    verdict = model.read(message.text, rule_features(reading), message.numbered)
+    verdict = model.read(message.text, rule_features(reading), message.learned)
     reading = fuse(reading, verdict, known=not reading.exact or model.knows(reading.rule))
     reading.lang = language(reading, model, message.words)
     return reading

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.language import detect
 from bot.location import Place, locate
-from bot.normalize import as_digits, clean, expand
+from bot.normalize import as_digits, clean, emoji_words, expand
 
 
 @dataclass
@@ -17,7 +17,7 @@ class Message:
     text: str
     cleaned: list[str]  # lower case, no accents or punctuation (what towns are matched on)
     words: list[str]  # cleaned, shorthand expanded (what rules and FAQs are matched on)
-    numbered: str  # the words with number words as digits (what the learned reading reads)
+    numbered: str  # the words with number words as digits (what ages are read from)
     lang: str | None
     _places: dict = field(default_factory=dict, repr=False)
 
@@ -26,7 +26,14 @@ class Message:
         """Read a message's text."""
         cleaned = clean(text).split()
         words = expand(cleaned)
-        return cls(text, cleaned, words, " ".join(as_digits(words)), detect(words))
+        numbered = " ".join(as_digits(words))
+        return cls(text, cleaned, words, numbered, detect(words))
+
+    @property
+    def learned(self) -> str:
+        """What the learned reading reads: the numbered words, then each emoji as a word."""
+        emoji = emoji_words(self.text)
+        return " ".join([*self.numbered.split(), *emoji]) if emoji else self.numbered
 
     def place(self, states: Iterable[str] = ()) -> Place | None:
         """The town, ZIP or county named in the message (looked up once per set of states)."""

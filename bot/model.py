@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.heads import Heads, one_vs_rest, sigmoid, softmax
-from bot.normalize import tokens
+from bot.normalize import emoji_words, tokens
 from bot.types import Example
 
 INTENTS = ("emergency", "get_help", "report_tip", "find_services", "info", "unknown")
@@ -31,8 +31,8 @@ ABOUT = ("self", "other", "general")
 
 
 def model_text(text: str) -> str:
-    """The form of a message the models read: normalised words, numbers as digits."""
-    return " ".join(tokens(text, numbers=True))
+    """The form of a message the models read: normalised words, numbers as digits, emoji."""
+    return " ".join(tokens(text, numbers=True) + emoji_words(text))
 
 
 @dataclass(frozen=True)

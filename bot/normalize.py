@@ -112,6 +112,29 @@ def as_digits(words: list[str]) -> list[str]:
     return [_NUMBER_WORDS.get(word, word) for word in words]
 
 
+# The emoji read per message: more add little (the models count a word's repeats on a log
+# scale) and would make a wall of emoji slow to read.
+MAX_EMOJI = 12
+
+
+def emoji_words(text: str) -> list[str]:
+    """Each pictograph in text as one word of its Unicode name ("🚨" is
+    "emoji_police_cars_revolving_light"), so the learned reading learns what an emoji says
+    as it learns words. clean() drops them: the rules never see these words.
+    """
+    if text.isascii():
+        return []
+    found: list[str] = []
+    for ch in text:
+        if unicodedata.category(ch) == "So":
+            name = unicodedata.name(ch, "")
+            if name:
+                found.append("emoji_" + "_".join(name.lower().replace("-", " ").split()))
+                if len(found) == MAX_EMOJI:
+                    break
+    return found
+
+
 def normalize(text: str) -> str:
     """The matching form of a message: cleaned and shorthand expanded."""
     return " ".join(tokens(text))

@@ -4,7 +4,8 @@ import pytest
 
 from bot.cues import first_person_spanish, minor_age, who
 from bot.message import Message
-from bot.normalize import normalize
+from bot.model import model_text
+from bot.normalize import MAX_EMOJI, normalize
 
 
 @pytest.mark.parametrize(
@@ -59,3 +60,16 @@ def test_a_situation_told_with_we_is_the_writers_own(text, own):
 )
 def test_years_that_count_time_are_not_an_age(text, minor):
     assert minor_age(normalize(text)) is minor
+
+
+def test_emoji_are_words_for_the_learned_reading_only():
+    message = Message.of("my sister is 15 😭🚨")
+    assert message.numbered == "my sister is 15"  # what rules and ages read
+    assert message.learned == (
+        "my sister is 15 emoji_loudly_crying_face emoji_police_cars_revolving_light"
+    )
+    assert message.learned == model_text(message.text)  # as the examples are trained
+    assert minor_age(message.numbered)
+    assert Message.of("🆘").learned == "emoji_squared_sos"
+    assert Message.of("plain words").learned == "plain words"
+    assert len(Message.of("🚨" * 1600).learned.split()) == MAX_EMOJI  # bounded work

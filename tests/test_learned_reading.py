@@ -256,6 +256,9 @@ def test_the_app_reads_with_the_trained_model(app, client):
         # "sos" alone left the phrases: it is also Spanish "you are" ("si sos menor").
         "SOS",
         "sos!!!",
+        # Emoji alone: the learned reading reads each one as a word of its Unicode name.
+        "🆘🆘",
+        "🚨🚨🚨 🙏",
     ],
 )
 def test_threats_without_a_rule_phrase_still_get_911_first(client, message):
