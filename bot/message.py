@@ -26,14 +26,12 @@ class Message:
         """Read a message's text."""
         cleaned = clean(text).split()
         words = expand(cleaned)
-        numbered = " ".join(as_digits(words))
-        return cls(text, cleaned, words, numbered, detect(words))
+        return cls(text, cleaned, words, " ".join(as_digits(words)), detect(words))
 
     @property
     def learned(self) -> str:
         """What the learned reading reads: the numbered words, then each emoji as a word."""
-        emoji = emoji_words(self.text)
-        return " ".join([*self.numbered.split(), *emoji]) if emoji else self.numbered
+        return " ".join([self.numbered, *emoji_words(self.text)]).strip()
 
     def place(self, states: Iterable[str] = ()) -> Place | None:
         """The town, ZIP or county named in the message (looked up once per set of states)."""
