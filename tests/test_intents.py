@@ -89,6 +89,12 @@ def test_own_situation_gets_the_hotline(kb, message):
         ("my neighbor is 13 and her mom sells her", "report_tip"),
         ("a 16 year old girl at school is being sold online", "report_tip"),
         ("im 17 and he has a gun and wont let me leave", "emergency"),
+        # A service asked for a young person: no sign of harm is named, the Careline still is.
+        (
+            "need a counselor in hartford for my 15 year old, she was exploited online last year",
+            "find_services",
+        ),
+        ("hay algun albergue en new haven? tengo 16 y no puedo volver a mi casa", "find_services"),
     ],
 )
 def test_a_minor_being_exploited_gets_the_careline(kb, message, intent):
@@ -100,19 +106,6 @@ def test_a_minor_being_exploited_gets_the_careline(kb, message, intent):
         assert reply.text.index("911") < reply.text.index("1-800-842-2288")
     else:
         assert reply.text.index("1-800-842-2288") < reply.text.index("1-888-373-7888")
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "need a counselor in hartford for my 15 year old, she was exploited online last year",
-        "hay algun albergue en new haven? tengo 16 y no puedo volver a mi casa",
-    ],
-)
-def test_a_service_asked_for_a_minor_names_the_careline(kb, message):
-    reply = answer(kb, message)
-    assert reply.intent == "find_services"
-    assert CARELINE in digits(reply.text)
 
 
 def test_an_adult_gets_no_careline(kb):
