@@ -81,6 +81,11 @@ def _ms(latencies: list[float], share: float) -> float:
     return round(_percentile(latencies, share) * 1000, 1) if latencies else 0.0
 
 
+def _per(runs: list[dict], field: str, requests: int) -> float:
+    """CPU milliseconds per answered request, over every run."""
+    return round(sum(r[field] for r in runs) * 1000 / max(requests, 1), 2)
+
+
 def _servers(folder: str) -> dict[str, dict[str, Gunicorn]]:
     """Every configuration's bot and bare servers, started together (the bots train at start)."""
     servers = {}
@@ -94,7 +99,9 @@ def _servers(folder: str) -> dict[str, dict[str, Gunicorn]]:
 
 
 def _closed(server: Gunicorn, seconds: float, offset: int) -> dict:
+    before = server.cpu_seconds()
     result = drive_sms(server.port, seconds, 60_000, offset)
+    result["server cpu"] = server.cpu_seconds() - before
     server.served += result["requests"]
     return result
 
@@ -150,6 +157,7 @@ def throughput_and_memory() -> tuple[list[dict], list[dict], list[dict]]:
         rates = {k: statistics.median(r["rps"] for r in v) for k, v in result["runs"].items()}
         for kind, runs in result["runs"].items():
             latencies = sorted(x for r in runs for x in r["latencies"])
+            answered = sum(r["requests"] for r in runs)
             speed.append(
                 {
                     "workers": name,
@@ -158,7 +166,9 @@ def throughput_and_memory() -> tuple[list[dict], list[dict], list[dict]]:
                     "bot / bare": round(rates["bot"] / rates["bare"], 3) if kind == "bot" else "",
                     "wall-clock p50 ms": _ms(latencies, 0.5),
                     "wall-clock p99 ms": _ms(latencies, 0.99),
-                    "requests": sum(r["requests"] for r in runs),
+                    "server CPU ms per request": _per(runs, "server cpu", answered),
+                    "load CPU ms per request": _per(runs, "driver cpu", answered),
+                    "requests": answered,
                     "errors": sum(r["errors"] for r in runs),
                 }
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import multiprocessing
 import os
@@ -102,6 +103,21 @@ class Gunicorn:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used: the master, its live workers and those it recycled."""
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def times(pid: int, fields: slice) -> int:
+            # /proc/PID/stat: utime, stime, cutime, cstime are fields 14 to 17 (after the name)
+            after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return sum(int(x) for x in after_name[fields])
+
+        total = times(self.process.pid, slice(11, 15))  # its own, and its waited children's
+        for pid in self.workers():
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # just recycled
+                total += times(pid, slice(11, 13))
+        return total / tick
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -132,6 +148,7 @@ def _load_worker(
     # as a stall at the start of the others' run (about 0.5 s at 80 % of the rate).
     barrier.wait()
     started = time.monotonic()  # timed here, so starting the process is not counted
+    cpu = time.process_time()
     deadline = started + seconds
     order = itertools.count()
 
@@ -170,7 +187,8 @@ def _load_worker(
         t.start()
     for t in threads:
         t.join()
-    queue.put((done[0], errors[0], time.monotonic() - started, latencies))
+    cpu = time.process_time() - cpu
+    queue.put((done[0], errors[0], time.monotonic() - started, latencies, cpu))
 
 
 def prepared_sms(port: int, total: int, offset: int) -> list[tuple[bytes, dict]]:
@@ -201,7 +219,8 @@ def drive_sms(
 
     rate 0: each connection sends its next request when the last is answered (closed
     loop, processes x connections in flight). rate > 0: requests are due at that many
-    per second in all (open loop). Returns requests per second, errors and latencies.
+    per second in all (open loop). Returns requests per second, errors, latencies and the
+    load processes' own CPU seconds while sending.
     """
     prepared = prepared_sms(port, total, offset)
     context = multiprocessing.get_context("spawn")
@@ -228,6 +247,7 @@ def drive_sms(
         "errors": sum(r[1] for r in results),
         "rps": done / elapsed,
         "latencies": latencies,
+        "driver cpu": sum(r[4] for r in results),  # the load processes' own CPU seconds
     }
 
 
