@@ -113,12 +113,14 @@ def locate(words: list[str], fuzzy: bool = True, states: Iterable[str] = ()) -> 
             if place:
                 return place
     extra = tuple(sorted({s.upper() for s in states} - {"CT"}))
-    towns = _known_towns(extra) if extra else _towns()
+    home = _towns()
+    towns = _known_towns(extra) if extra else home
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
             gram = " ".join(words[i : i + size])
-            if gram in towns:
-                return towns[gram]
+            place = towns.get(gram)
+            if place and (size > 1 or gram in home or _named_as_place(words, i, extra)):
+                return place
     if fuzzy:
         # Misspelt town names, only for words long enough not to collide with others.
         for size in (2, 1):
@@ -132,6 +134,28 @@ def locate(words: list[str], fuzzy: bool = True, states: Iterable[str] = ()) -> 
     if any(w in STATEWIDE for w in words):
         return Place("Connecticut", "", "CT", 41.6, -72.7)
     return None
+
+
+# Words before a town that say a place follows ("food in miami", "cerca de rome").
+PLACE_CUES = {"in", "near", "around", "outside", "from", "en", "desde", "cerca"}
+
+
+def _named_as_place(words: list[str], i: int, states: tuple[str, ...]) -> bool:
+    """True when the one word at i is said as a place, not merely a word that is a town.
+
+    Another state's towns include everyday words ("fine" and "ruby" in New York, "hope"
+    in Rhode Island, "union" and "deal" in New Jersey), so one of them counts only after a
+    place word, before its state's abbreviation ("miami fl"), or as the whole message
+    ("miami", sent when asked where). Connecticut's towns and names of two or more words
+    are taken as they stand.
+    """
+    before = words[i - 1] if i else ""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if before in PLACE_CUES or (before == "de" and i > 1 and words[i - 2] == "cerca"):
+        return True
+    if after.upper() in states:
+        return True
+    return len(words) == 1
 
 
 # Grams are one or two words ("my boss", "new haven"): common pairs recur in every other

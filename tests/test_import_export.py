@@ -322,6 +322,27 @@ def test_towns_of_served_states_are_found_and_connecticut_wins_ties():
     assert find_place("in hartford", states=["FL"]).state == "CT"
 
 
+@pytest.mark.parametrize(
+    "text, town",
+    [
+        ("ok english is fine. can the hotline help without papers?", None),
+        ("i hope you can help me", None),
+        ("we had a deal, he kept my pay", None),
+        ("i need food miami", None),
+        ("food near miami", "Miami"),
+        ("comida cerca de miami", "Miami"),
+        ("miami fl", "Miami"),
+        ("miami", "Miami"),
+        ("a bed in hope", "Hope"),
+        ("shelter westchester", "Westchester County"),
+        ("a lawyer in deal", "Deal"),
+    ],
+)
+def test_another_states_one_word_town_must_be_said_as_a_place(text, town):
+    place = find_place(text, states=["FL", "NY", "RI", "NJ"])
+    assert (place.name if place else None) == town
+
+
 def test_migration_6_is_applied_even_when_numbers_arrive_out_of_order(app):
     db = connect(app.config["DATABASE"])
     applied = {r[0] for r in db.execute("SELECT version FROM migrations")}
