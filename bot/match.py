@@ -79,6 +79,8 @@ def word_similarity(pattern_word: str, word: str) -> float:
 @lru_cache(maxsize=200_000)
 def _typo_similarity(pattern_word: str, word: str) -> float:
     """word_similarity for two different words of close length (four letters or more)."""
+    if not _same_start(pattern_word, word):
+        return 0.0
     n = len(pattern_word)
     if n == 4:
         # Short words: a dropped, doubled or swapped letter, never a different letter
@@ -95,6 +97,24 @@ def _typo_similarity(pattern_word: str, word: str) -> float:
     if distance > allowed:
         return 0.0
     return 1.0 - distance / (n + 1)
+
+
+# First letters a writer may put for one another: they sound alike ("biolada" for
+# "violada", "quota" for "cuota", "jelp" for "help").
+SOUND_ALIKE = ("bv", "csz", "ckq", "gj", "hj", "iy")
+
+
+def _same_start(pattern_word: str, word: str) -> bool:
+    """False when word differs from pattern_word in its first letter alone, the next
+    one aligned: a misspelling keeps the first letter, so that makes another word
+    ("sitting" is not "hitting", "report" not "deport", "señor" not "menor"), unless the
+    two letters sound alike. Letters added or dropped at the start stay typos
+    ("ospital", "hlep"), as does "cerrada" for "encerrada".
+    """
+    p, w = pattern_word[0], word[0]
+    if p == w or pattern_word[1:2] != word[1:2]:
+        return True
+    return any(p in group and w in group for group in SOUND_ALIKE)
 
 
 def _negated(words: Sequence[str], start: int) -> bool:
