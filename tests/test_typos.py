@@ -36,7 +36,6 @@ def test_a_typo_still_matches(phrase_word, typed):
         ("hitting", "sitting"),  # a misspelling keeps the first letter
         ("deport", "report"),
         ("menor", "senor"),
-        ("sold", "old"),
     ],
 )
 def test_a_different_word_does_not(phrase_word, typed):
@@ -92,6 +91,8 @@ def kb(tmp_path_factory):
         ("estoy encerrada en el cuarto", True),
         ("me tienen encerrda", True),  # a typo the examples never use still matches
         ("he is gonna shoot me", True),
+        ("my sister is sitting next to me and wants to leave the salon", False),  # "hitting me"
+        ("he keeps hiting me", True),
     ],
 )
 def test_the_rules_read_danger_words_and_not_their_neighbours(kb, text, emergency):
