@@ -100,7 +100,7 @@ def _typo_similarity(pattern_word: str, word: str) -> float:
 
 
 # First letters a writer may put for one another: they sound alike ("biolada" for
-# "violada", "quota" for "cuota", "jelp" for "help").
+# "violada", "quota" for "cuota").
 SOUND_ALIKE = ("bv", "csz", "ckq", "gj", "hj", "iy")
 
 
@@ -109,7 +109,7 @@ def _same_start(pattern_word: str, word: str) -> bool:
     one aligned: a misspelling keeps the first letter, so that makes another word
     ("sitting" is not "hitting", "report" not "deport", "señor" not "menor"), unless the
     two letters sound alike. Letters added or dropped at the start stay typos
-    ("ospital", "hlep"), as does "cerrada" for "encerrada".
+    ("ospital" for "hospital", "cerrada" for "encerrada").
     """
     p, w = pattern_word[0], word[0]
     if p == w or pattern_word[1:2] != word[1:2]:
