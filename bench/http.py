@@ -166,8 +166,8 @@ def throughput_and_memory() -> tuple[list[dict], list[dict], list[dict]]:
                     "bot / bare": round(rates["bot"] / rates["bare"], 3) if kind == "bot" else "",
                     "wall-clock p50 ms": _ms(latencies, 0.5),
                     "wall-clock p99 ms": _ms(latencies, 0.99),
-                    "server CPU ms per request": _per(runs, "server cpu", answered),
-                    "load CPU ms per request": _per(runs, "driver cpu", answered),
+                    "CPU ms per request, server": _per(runs, "server cpu", answered),
+                    "CPU ms per request, load": _per(runs, "driver cpu", answered),
                     "requests": answered,
                     "errors": sum(r["errors"] for r in runs),
                 }

@@ -177,10 +177,11 @@ def http_sections() -> list[Section]:
             served + " The bare app answers a constant TwiML reply under the same settings; "
             "bot and bare of every setting take turns (3 rounds of 6 s each), so all meet the "
             "same load from other processes: compare the ratio, not the absolute rates. "
-            "`server CPU` is the CPU time the gunicorn master and its workers (recycled ones "
-            "included) used per answered request, from /proc; `load CPU` the load processes' "
-            "own. On two cores the machine's time per request is about their sum plus the "
-            "kernel's loopback work, so the ratio is bounded by how the server CPU compares.",
+            "`CPU ms per request, server` is the CPU time the gunicorn master and its "
+            "workers (recycled ones included) used per answered request, from /proc; "
+            "`load`, the load processes' own. On two cores the machine's time per request "
+            "is about their sum plus the kernel's loopback work, so the ratio is bounded "
+            "by how the server CPU compares.",
             http_bench.throughput_rows,
         ),
         Section(
