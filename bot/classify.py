@@ -30,6 +30,7 @@ DESCRIBED = 0.9  # a bare "trafficking" names the topic; it does not describe a 
 # folds, 0.7 left 14 of 8,210 messages of three words or more to them, at the accuracy of 0.5.
 LANGUAGE_SURE = 0.7
 PRIORITY = ("get_help", "report_tip", "find_services", "info", "unknown")
+TELLING = {"emergency", "get_help", "report_tip"}  # a last turn that says more is coming
 SELF_WORDS = {"i", "me", "my", "myself", "am", "yo", "estoy", "soy", "mi", "mis", "us", "we"}
 GENERIC_TERMS = {"hotline", "crisis", "report"}  # categories that do not name a service need
 QUESTION_STARTS = {
@@ -204,7 +205,8 @@ def classify(
     if model is None:
         return reading
     verdict = model.read(message.text, rule_features(reading), message.learned)
-    reading = fuse(reading, verdict, known=not reading.exact or model.knows(reading.rule))
+    known = not reading.exact or model.knows(reading.rule)
+    reading = fuse(reading, verdict, known, told=previous in TELLING)
     reading.lang = language(reading, model, message.words)
     return reading
 
@@ -230,11 +232,12 @@ def language(reading: Reading, model: Model, words: list[str]) -> str | None:
     return reading.lang
 
 
-def fuse(reading: Reading, verdict: Verdict, known: bool = True) -> Reading:
+def fuse(reading: Reading, verdict: Verdict, known: bool = True, told: bool = False) -> Reading:
     """The rules' reading with the learned one laid over it; safety only ever goes up.
 
     known is False when the rule phrase that decided has a word no example has (a phrase
-    staff just added, "zorblax"): the model cannot judge it.
+    staff just added, "zorblax"): the model cannot judge it. told is True when the last
+    turn said the writer has something to tell ("i want to report something").
     """
     reading.learned = verdict
     reading.minor = reading.minor or verdict.minor_involved
@@ -244,6 +247,10 @@ def fuse(reading: Reading, verdict: Verdict, known: bool = True) -> Reading:
     if verdict.danger_now or intent == "emergency":
         reading.intent, reading.layer, reading.score = "emergency", "safety", verdict.danger
         reading.rule = "learned reading"
+        return reading
+    if intent == "unknown" and told and reading.situation:
+        # The model reads each message alone; signs described right after "i want to report
+        # something" are what the writer came to tell, however calm the words around them.
         return reading
     unknowable = bool(reading.named) or not known
     if reading.exact and (probability < UNSURE or intent == "unknown" and unknowable):

@@ -209,6 +209,34 @@ def test_a_phrase_does_not_overrule_a_model_sure_it_is_off_topic():
     assert fuse(reading, _verdict("unknown", p=0.95)).intent == "unknown"
 
 
+def test_signs_told_after_saying_there_is_something_to_tell_are_not_off_topic():
+    # "i want to report something", then the signs in calm words the examples taught as
+    # off-topic (ages, parties): the model reads each message alone, the turn before counts.
+    reading = Reading("report_tip", "en", rule_intent="report_tip", situation=True)
+    assert fuse(reading, _verdict("unknown", p=0.95), told=True).intent == "report_tip"
+    reading = Reading("report_tip", "en", rule_intent="report_tip", situation=True)
+    assert fuse(reading, _verdict("unknown", p=0.95), told=False).intent == "unknown"
+    reading = Reading("report_tip", "en", rule_intent="report_tip", situation=False)
+    assert fuse(reading, _verdict("unknown", p=0.95), told=True).intent == "unknown"
+
+
+@pytest.mark.parametrize("previous, intent", [("report_tip", "report_tip"), ("", "unknown")])
+def test_classify_tells_the_fusion_what_the_last_turn_was(curated, monkeypatch, previous, intent):
+    class OffTopic:
+        def read(self, *args):
+            return _verdict("unknown", p=0.95)
+
+        def knows(self, phrase):
+            return True
+
+        def spanish_probability(self, text):
+            return 0.0
+
+    monkeypatch.setattr(training, "current", lambda kb: OffTopic())
+    text = "someone i know is being sold"
+    assert classify.classify(text, curated, previous=previous).intent == intent
+
+
 def test_a_typo_match_does_not_overrule_a_sure_model():
     reading = Reading("find_services", "en", rule_intent="find_services", exact=False)
     assert fuse(reading, _verdict("unknown", p=0.95)).intent == "unknown"
