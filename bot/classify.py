@@ -309,7 +309,7 @@ def training_features(kb: Knowledge):
 def rule_features(reading: Reading) -> list[float]:
     """The rule layer's verdict as numbers for the fusion model: scores, then its choice."""
     scores = [reading.scores.get(label, 0.0) for label in (*PRIORITY[:-1], GREETING, THANKS)]
-    scores.append(float(reading.minor))
+    scores.append(float(reading.minor))  # at model.RULE_MINOR
     chosen = reading.rule_intent
     return scores + [float(chosen == label) for label in MODEL_INTENTS]
 

@@ -25,7 +25,17 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion
 
 from bot.heads import Block, Heads
-from bot.model import ABOUT, INTENTS, Model, Safety, fusion_row, model_text, order, safety_row
+from bot.model import (
+    ABOUT,
+    INTENTS,
+    RULE_MINOR,
+    Model,
+    Safety,
+    fusion_row,
+    model_text,
+    order,
+    safety_row,
+)
 from bot.types import Example
 
 # Out-of-fold recall the danger and minor thresholds are chosen for. Missing a person in
@@ -164,13 +174,24 @@ def _heads(fitted: Fitted) -> Heads:
     )
 
 
-def recall_threshold(truth: np.ndarray, scores: np.ndarray, recall: float) -> float:
-    """The highest score threshold that still flags at least `recall` of the true cases."""
-    positives = np.sort(scores[truth])
-    if not len(positives):
-        return 0.5
-    missed = int(math.floor((1 - recall) * len(positives)))  # how many may fall below
-    return float(positives[missed])
+def recall_threshold(
+    truth: np.ndarray, scores: np.ndarray, recall: float, caught: np.ndarray | None = None
+) -> float:
+    """The highest score threshold that still flags at least `recall` of the true cases.
+
+    caught marks the cases another layer flags anyway (the rules' reading of a minor);
+    the threshold is then chosen for the recall of both together, so the scores need
+    only find what that layer misses. When that layer alone reaches the recall, the
+    threshold is the one for the scores alone.
+    """
+    if caught is None:
+        caught = np.zeros(len(truth), dtype=bool)
+    positives = np.sort(scores[truth & ~caught])[::-1]
+    allowed = int(math.floor((1 - recall) * int(truth.sum())))  # how many may be missed
+    needed = int(truth.sum()) - allowed - int((truth & caught).sum())
+    if needed <= 0 or not len(positives):
+        return recall_threshold(truth, scores, recall) if caught.any() and truth.any() else 0.5
+    return float(positives[needed - 1])
 
 
 def out_of_fold(examples: Sequence[Example], folds: int = FOLDS, x=None) -> dict[str, np.ndarray]:
@@ -218,8 +239,9 @@ def fit(examples: Sequence[Example], rule_rows: RuleRows | None = None) -> Fitte
     minor = np.array([e.minor for e in examples])
     spanish = np.array([e.lang == "es" for e in examples])
     oof = out_of_fold(examples, x=x)
-    fuser = safety = None
+    fuser = safety = rules_minor = None
     if rule_rows is not None:
+        rules_minor = np.array([rule_rows[e.text][RULE_MINOR] > 0.5 for e in examples])
         rows = np.array(
             [
                 fusion_row(
@@ -244,7 +266,7 @@ def fit(examples: Sequence[Example], rule_rows: RuleRows | None = None) -> Fitte
         fuser=fuser,
         safety=safety,
         danger_threshold=recall_threshold(danger, oof["danger"], DANGER_RECALL),
-        minor_threshold=recall_threshold(minor, oof["minor"], MINOR_RECALL),
+        minor_threshold=recall_threshold(minor, oof["minor"], MINOR_RECALL, rules_minor),
         examples=len(examples),
     )
 

@@ -130,6 +130,11 @@ class Model:
         )
 
 
+# Where bot.classify.rule_features puts the rule layer's minor flag: just before its choice
+# of intent, one column per intent.
+RULE_MINOR = -(len(INTENTS) + 1)
+
+
 def fusion_row(intent: dict, about: dict, rule_features: Sequence[float]) -> np.ndarray:
     """The fusion model's input: the heads' log-probabilities beside the rule layer's scores."""
     probs = [intent[label] for label in INTENTS] + [about[label] for label in ABOUT]

@@ -101,6 +101,20 @@ def test_the_recall_threshold_keeps_the_chosen_share_of_true_cases():
     assert (scores[truth] >= threshold).mean() >= 0.95
 
 
+def test_the_recall_threshold_counts_the_cases_the_rules_flag_already():
+    truth = np.array([True] * 100 + [False] * 100)
+    scores = np.concatenate([np.linspace(0.01, 1, 100), np.linspace(0, 0.5, 100)])
+    caught = np.zeros(200, dtype=bool)
+    caught[:40] = True  # the rules flag the true cases the scores rank lowest
+    alone = fit.recall_threshold(truth, scores, 0.95)
+    together = fit.recall_threshold(truth, scores, 0.95, caught)
+    assert together > alone  # fewer calm messages flagged for the same recall
+    assert ((scores >= together) | caught)[truth].mean() >= 0.95
+    assert ((scores >= together + 0.011) | caught)[truth].mean() < 0.95  # the highest such
+    everything = np.concatenate([np.ones(100, dtype=bool), np.zeros(100, dtype=bool)])
+    assert fit.recall_threshold(truth, scores, 0.95, everything) == alone
+
+
 def _separable(signal_column: int, size: int = 400):
     """Safety rows where one column alone says danger, in groups of four."""
     rng = np.random.default_rng(0)
@@ -132,6 +146,13 @@ def fused_model(sample, curated):
     """The sample's model trained with the rule layer's scores, as the bot trains."""
     features = classify.training_features(curated)
     return fit.train(sample, {e.text: features(e.text) for e in sample})
+
+
+@pytest.mark.slow
+def test_the_minor_threshold_leaves_the_minors_the_rules_read_to_them(fused_model, small_model):
+    # Trained beside the rules (ages, grades, words for a child), the head needs to find
+    # only the minors they miss for the same recall: a higher bar, fewer adults flagged.
+    assert fused_model.minor_threshold > small_model.minor_threshold
 
 
 @pytest.mark.slow
