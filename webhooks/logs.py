@@ -25,7 +25,8 @@ ACCESS_LINE = re.compile(r'\S+ - - \[[^\]]*\] "')
 
 def event(name: str, level: int = logging.INFO, **fields: object) -> None:
     """Log one event as a JSON line; callers pass only fields free of personal data."""
-    logger.log(level, json.dumps({"event": name, **fields}, sort_keys=True))
+    if logger.isEnabledFor(level):  # no JSON written for a line the level leaves out
+        logger.log(level, json.dumps({"event": name, **fields}, sort_keys=True))
 
 
 def note_intent(intent: str) -> None:
@@ -65,6 +66,8 @@ class _NoAccessLines(logging.Filter):
 
 
 def _finish(response):
+    if not logger.isEnabledFor(logging.INFO):  # the request line is at INFO
+        return response
     started = g.get("log_started")
     rule = _route()
     fields: dict[str, object] = {

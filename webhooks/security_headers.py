@@ -43,13 +43,24 @@ def policy(nonce: str | None) -> str:
     )
 
 
+NO_NONCE_POLICY = policy(None)  # a response without an inline element's nonce
+FIXED = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),  # frame-ancestors, for older browsers
+)
+
+
 def add_headers(response: Response) -> Response:
     """Set the headers unless a view set its own."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", policy(g.get("csp_nonce")))
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors, for older browsers
+    present = set(headers.keys(lower=True))
+    if "content-security-policy" not in present:
+        nonce = g.get("csp_nonce")
+        headers.add("Content-Security-Policy", policy(nonce) if nonce else NO_NONCE_POLICY)
+    for name, value in FIXED:
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 

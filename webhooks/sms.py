@@ -22,6 +22,7 @@ bp = Blueprint("sms", __name__)
 ALWAYS_ANSWERED = {"opt_out", "opt_in", "help", "delete"}
 MUST_SAVE = {"opt_out", "opt_in", "delete"}  # only true once saved: a failed save says so
 FAILED = {"failed", "undelivered"}
+STATUS_URLS_KEPT = 16
 UNSUBSCRIBED = "21610"  # Twilio: the recipient has replied STOP to this sender
 
 
@@ -46,8 +47,22 @@ def signature_ok() -> bool:
 
 
 def status_url() -> str:
-    """Where Twilio reports what happened to a reply (the status callback)."""
-    return public_url.external(url_for("sms.status"))
+    """Where Twilio reports what happened to a reply (the status callback).
+
+    The same for every request to the same address, so it is built once per PUBLIC_URL,
+    scheme, Host and mount point (a few at most; the cache is emptied if a client's Host
+    headers would grow it).
+    """
+    public = (current_app.config.get("PUBLIC_URL") or "").strip()
+    env = request.environ
+    key = (public, env.get("SCRIPT_NAME", ""), None if public else (request.scheme, request.host))
+    cache = current_app.extensions.setdefault("sms_status_urls", {})
+    url = cache.get(key)
+    if url is None:
+        if len(cache) >= STATUS_URLS_KEPT:
+            cache.clear()
+        url = cache[key] = public_url.external(url_for("sms.status"))
+    return url
 
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'

@@ -69,6 +69,16 @@ class FixedLifetimeSessions(SecureCookieSessionInterface):
             return super().get_expiration_time(app, session)
         return datetime.fromtimestamp(since, UTC) + app.permanent_session_lifetime
 
+    def open_session(self, app, request):
+        """Flask's, without building a signing serializer for a request that sends no cookie.
+
+        Twilio and the chat widget's API calls send none: their session is a new, empty one,
+        as Flask's own open_session() returns when the session cookie is missing.
+        """
+        if app.secret_key and "HTTP_COOKIE" not in request.environ:
+            return self.session_class()
+        return super().open_session(app, request)
+
 
 def _session_user() -> users.User | None:
     user_id, secret = session.get("user_id"), session.get("session_secret")
