@@ -189,8 +189,10 @@ def recall_threshold(
     positives = np.sort(scores[truth & ~caught])[::-1]
     allowed = int(math.floor((1 - recall) * int(truth.sum())))  # how many may be missed
     needed = int(truth.sum()) - allowed - int((truth & caught).sum())
-    if needed <= 0 or not len(positives):
-        return recall_threshold(truth, scores, recall) if caught.any() and truth.any() else 0.5
+    if not truth.any():
+        return 0.5
+    if needed <= 0:  # the other layer alone reaches the recall
+        return recall_threshold(truth, scores, recall)
     return float(positives[needed - 1])
 
 

@@ -13,7 +13,7 @@ from bot import classify, fit, heads, training
 from bot import model as learned
 from bot.classify import Reading, fuse, language, read_rules
 from bot.message import Message
-from bot.model import Verdict
+from bot.model import RULE_MINOR, Verdict
 from bot.types import Example
 from knowledge import queries, seed
 from knowledge.db import connect
@@ -146,6 +146,13 @@ def fused_model(sample, curated):
     """The sample's model trained with the rule layer's scores, as the bot trains."""
     features = classify.training_features(curated)
     return fit.train(sample, {e.text: features(e.text) for e in sample})
+
+
+@pytest.mark.parametrize("text, minor", [("my sister is 14", True), ("a food bank", False)])
+def test_training_reads_the_rules_minor_flag_where_the_rule_row_holds_it(curated, text, minor):
+    reading = read_rules(Message.of(text), curated)
+    assert reading.minor is minor
+    assert classify.rule_features(reading)[RULE_MINOR] == float(minor)
 
 
 @pytest.mark.slow
