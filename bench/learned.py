@@ -46,7 +46,7 @@ def _read(kb: Knowledge, trained: learned.Model, example: Example) -> dict[str, 
     return {
         "rules": rule_view,
         "model": model_view,
-        "fused": (fused.intent, fused.intent == "emergency", fused.minor),
+        "fused": (fused.intent, fused.danger or fused.intent == "emergency", fused.minor),
     }
 
 

@@ -84,6 +84,7 @@ class Reading:
     rule_intent: str = "unknown"  # what the rules alone decided
     exact: bool = False  # the rules' intent came from a phrase or a service name matched exactly
     layer: str = "rules"  # which layer decided: rules | model | safety
+    danger: bool = False  # 911 comes first: an emergency, or danger now possible
     learned: Verdict | None = None  # the learned reading, when a model was trained
 
 
@@ -245,9 +246,11 @@ def fuse(reading: Reading, verdict: Verdict, known: bool = True, told: bool = Fa
         return reading  # a rule found danger now: nothing clears it
     intent, probability = verdict.top
     if verdict.danger_now or intent == "emergency":
-        reading.intent, reading.layer, reading.score = "emergency", "safety", verdict.danger
-        reading.rule = "learned reading"
-        return reading
+        reading.danger = True
+        if intent == "emergency" or verdict.likely_danger:
+            reading.intent, reading.layer, reading.score = "emergency", "safety", verdict.danger
+            reading.rule = "learned reading"
+            return reading
     if intent == "unknown" and told and reading.situation:
         # The model reads each message alone; signs described right after "i want to report
         # something" are what the writer came to tell, however calm the words around them.

@@ -27,9 +27,9 @@ def _resources(kb: Knowledge, *ids: str) -> list[Service]:
     return [s for s in (kb.service(i) or floor.service(i) for i in ids) if s is not None]
 
 
-def _safety_resources(kb: Knowledge, intent: str, minor: bool) -> list[Service]:
+def _safety_resources(kb: Knowledge, danger: bool, minor: bool) -> list[Service]:
     ids = []
-    if intent == "emergency":
+    if danger:
         ids.append(compose.EMERGENCY_ID)
     if minor:
         ids.append(compose.CARELINE_ID)
@@ -77,7 +77,7 @@ def _answer(
     """The reply text and the services it names, for a classified message."""
     intent = reading.intent
     child = _child(reading)
-    safety = _safety_resources(kb, intent, child)
+    safety = _safety_resources(kb, reading.danger or intent == "emergency", child)
     if intent in ("emergency", "get_help", "report_tip"):
         key = intent + ("_child" if child else "")
         return compose.render(kb, key, lang), safety
@@ -141,6 +141,7 @@ def respond(
             reply.lang,
             reply.intent,
             minor=reply.minor,
+            danger=reply.danger,
             neutral=reply.rule == "help",
             program=program,
         )
@@ -190,11 +191,14 @@ def _reply(
     if session.awaiting == "location" and reading.intent in ("unknown", "find_services"):
         found = _location_answer(kb, message, session, lang)
         if found:
-            return Reply(found[0], "find_services", lang, found[1], rule="location")
+            return Reply(
+                found[0], "find_services", lang, found[1], rule="location", danger=reading.danger
+            )
         if reading.intent == "unknown" and not reading.small_talk:
             session.awaiting = ""
             text_ = compose.render(kb, "location_unknown", lang)
-            return Reply(text_, "find_services", lang, _resources(kb, compose.HOTLINE_ID))
+            hotline = _resources(kb, compose.HOTLINE_ID)
+            return Reply(text_, "find_services", lang, hotline, danger=reading.danger)
     if reading.intent != "find_services":
         session.awaiting, session.pending_term = "", ""
     body, resources = _answer(kb, reading, session, lang)
@@ -207,4 +211,5 @@ def _reply(
         score=reading.score,
         message=message,
         minor=_child(reading),
+        danger=reading.danger or reading.intent == "emergency",
     )

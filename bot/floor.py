@@ -73,6 +73,14 @@ def _digits(text: str) -> str:
     return _NOT_DIGIT.sub("", text)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s|\n")
+
+
+def _first_911(text: str) -> bool:
+    """True when the first sentence of text gives 911."""
+    return EMERGENCY in _SENTENCE_END.split(text, maxsplit=1)[0]
+
+
 def names_hotline(text: str) -> bool:
     """True when text gives the hotline's number."""
     return _HOTLINE_DIGITS in _digits(text)
@@ -84,6 +92,7 @@ def complete(
     intent: str,
     *,
     minor: bool = False,
+    danger: bool = False,
     neutral: bool = False,
     program: str = "",
 ) -> str:
@@ -92,7 +101,7 @@ def complete(
     text = (text or "").strip()
     if intent in CONFIRMATIONS:
         return text or line(intent, lang).format(program=program).strip(": ")
-    if intent == "emergency" and EMERGENCY not in text:
+    if intent == "emergency" and EMERGENCY not in text or danger and not _first_911(text):
         text = f"{line('danger', lang)}\n{text}".strip()
     if minor and _CARELINE_DIGITS not in _digits(text):
         text = f"{text}\n{line('minor', lang)}".strip()

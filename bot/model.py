@@ -35,6 +35,11 @@ def model_text(text: str) -> str:
     return " ".join(tokens(text, numbers=True) + emoji_words(text))
 
 
+# A danger reading over its threshold (chosen for recall) but under this probability, in a
+# message whose most likely intent is not an emergency, is answered as read with 911 first.
+LIKELY = 0.5
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the learned reading makes of one message."""
@@ -48,6 +53,11 @@ class Verdict:
     danger_now: bool  # either danger reading reached the threshold chosen for it
     minor_involved: bool
     danger_with_rules: float | None = None  # the safety model's, when read beside the rules
+
+    @property
+    def likely_danger(self) -> bool:
+        """True when either danger reading finds danger now more likely than not."""
+        return max(self.danger, self.danger_with_rules or 0.0) >= LIKELY
 
     @property
     def top(self) -> tuple[str, float]:

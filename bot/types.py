@@ -170,3 +170,4 @@ class Reply:
     score: float = 0.0
     message: Message | None = None  # the message as read, when it was classified
     minor: bool = False  # a minor is involved: the reply names the DCF Careline
+    danger: bool = False  # danger now, certain or possible: the reply gives 911 first

@@ -32,6 +32,12 @@ def test_preview_of_an_emergency_starts_with_911(viewer):
     html = preview(viewer, "he has a gun and wont let me leave")
     assert 'id="preview-intent">emergency<' in html
     assert 'id="preview-sms">If you are in danger now, call 911.' in html
+    assert 'id="preview-911">yes: an emergency<' in html
+
+
+def test_preview_says_when_911_does_not_come_first(viewer):
+    html = preview(viewer, "i need a lawyer")
+    assert 'id="preview-911">no<' in html
 
 
 def test_preview_continues_a_conversation_until_started_over(viewer):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.classify import classify, read_rules
+from bot.classify import Reading, classify, read_rules
 from bot.engine import respond
 from bot.message import Message
 from bot.types import Session
@@ -250,3 +250,17 @@ def test_spanish_sos_you_are_is_no_danger_phrase(kb, message):
     # "SOS" is left to the learned reading (tests/test_learned_reading.py).
     reading = read_rules(Message.of(message), kb)
     assert reading.rule_intent != "emergency"
+
+
+def test_possible_danger_gets_911_first_and_the_reply_to_what_was_asked(kb, monkeypatch):
+    # What classify returns when danger now is possible but not likely (see fuse)
+    def possible(message, kb, previous=""):
+        return Reading("get_help", "en", rule_intent="get_help", message=message, danger=True)
+
+    monkeypatch.setattr("bot.engine.classify", possible)
+    reply = answer(kb, "they keep my pay and i cant leave the farm")
+    assert reply.intent == "get_help"
+    assert reply.danger
+    assert reply.text.splitlines()[0] == "If you are in danger now, call 911."
+    assert HOTLINE in digits(reply.text)
+    assert "emergency-911" in [s.id for s in reply.resources]

@@ -39,10 +39,12 @@ def small_model(fitted):
     return fitted.model()
 
 
-def _verdict(intent="unknown", p=0.9, danger=0.0, minor=0.0, danger_now=False, minor_now=False):
+def _verdict(
+    intent="unknown", p=0.9, danger=0.0, minor=0.0, danger_now=False, minor_now=False, again=None
+):
     probs = {label: (p if label == intent else (1 - p) / 5) for label in learned.INTENTS}
     about = {"self": 0.4, "other": 0.3, "general": 0.3}
-    return Verdict(probs, probs, danger, minor, about, 0.5, danger_now, minor_now)
+    return Verdict(probs, probs, danger, minor, about, 0.5, danger_now, minor_now, again)
 
 
 TEXTS = (
@@ -200,6 +202,35 @@ def test_danger_the_model_reads_makes_an_emergency_the_rules_missed():
     fused = fuse(reading, _verdict("get_help", danger=0.9, danger_now=True))
     assert fused.intent == "emergency"
     assert fused.layer == "safety"
+    assert fused.danger
+
+
+@pytest.mark.parametrize("danger, again", [(0.3, None), (0.3, 0.45), (0.49, 0.2)])
+def test_danger_possible_but_unlikely_is_answered_as_read_with_911_first(danger, again):
+    # Over a threshold chosen for recall, under even odds by both readings, and the most
+    # likely intent something else: the person gets what they asked for, 911 first.
+    reading = Reading("unknown", "en", rule_intent="unknown")
+    fused = fuse(reading, _verdict("get_help", danger=danger, danger_now=True, again=again))
+    assert fused.intent == "get_help"
+    assert fused.danger
+
+
+@pytest.mark.parametrize(
+    "intent, danger, again",
+    [("emergency", 0.2, None), ("get_help", 0.5, None), ("get_help", 0.2, 0.5)],
+)
+def test_likely_danger_or_an_emergency_read_first_is_an_emergency(intent, danger, again):
+    reading = Reading("get_help", "en", rule_intent="get_help")
+    fused = fuse(reading, _verdict(intent, danger=danger, danger_now=True, again=again))
+    assert fused.intent == "emergency"
+    assert fused.danger
+
+
+def test_no_danger_reading_means_no_911_first():
+    reading = Reading("get_help", "en", rule_intent="get_help")
+    fused = fuse(reading, _verdict("get_help", danger=0.45, danger_now=False))
+    assert fused.intent == "get_help"
+    assert not fused.danger
 
 
 @pytest.mark.parametrize("rule_minor, model_minor", [(True, False), (False, True), (True, True)])

@@ -120,3 +120,13 @@ def test_the_floor_puts_911_first_and_adds_the_careline_and_hotline():
     text = floor.complete("", "es", "emergency", minor=True)
     assert text.startswith("Si está en peligro ahora, llame al 911.")
     assert "1-800-842-2288" in text and HOTLINE in text
+
+
+def test_the_floor_puts_911_first_when_danger_is_possible_whatever_the_intent():
+    text = floor.complete("Here is help near you.", "en", "find_services", danger=True)
+    assert text.splitlines()[0] == "If you are in danger now, call 911."
+    # 911 further down (a service's note, the hotline line) is not 911 first
+    services = "Services:\n- Shelter: call 911 after hours"
+    later = floor.complete(services, "en", "get_help", danger=True)
+    assert later.startswith("If you are in danger now, call 911.")
+    assert not floor.complete("Here is help.", "en", "get_help").startswith("If you are")

@@ -48,6 +48,7 @@ def run(text: str, lang: str | None, state: dict) -> dict:
         "learned": _learned(reading),
         "rule_intent": reading.rule_intent,
         "minor": reading.minor,
+        "danger": reply.danger,
         "rule": reply.rule or reading.rule,
         "score": reply.score or reading.score,
         "scores": sorted(reading.scores.items(), key=lambda kv: -kv[1]),
