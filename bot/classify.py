@@ -243,6 +243,7 @@ def fuse(reading: Reading, verdict: Verdict, known: bool = True, told: bool = Fa
     reading.learned = verdict
     reading.minor = reading.minor or verdict.minor_involved
     if reading.intent == "emergency":
+        reading.danger = True
         return reading  # a rule found danger now: nothing clears it
     intent, probability = verdict.top
     if verdict.danger_now or intent == "emergency":
@@ -332,6 +333,7 @@ def read_rules(message: Message, kb: Knowledge, previous: str = "", names: bool 
     if scores.get("emergency", 0) >= THRESHOLD:
         reading.intent, reading.score = "emergency", scores["emergency"]
         reading.rule, reading.rule_intent = best_rule["emergency"], "emergency"
+        reading.danger = True
         return reading
 
     question = is_question(words, message.text)

@@ -77,7 +77,7 @@ def _answer(
     """The reply text and the services it names, for a classified message."""
     intent = reading.intent
     child = _child(reading)
-    safety = _safety_resources(kb, reading.danger or intent == "emergency", child)
+    safety = _safety_resources(kb, reading.danger, child)
     if intent in ("emergency", "get_help", "report_tip"):
         key = intent + ("_child" if child else "")
         return compose.render(kb, key, lang), safety
@@ -211,5 +211,5 @@ def _reply(
         score=reading.score,
         message=message,
         minor=_child(reading),
-        danger=reading.danger or reading.intent == "emergency",
+        danger=reading.danger,
     )

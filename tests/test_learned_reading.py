@@ -195,6 +195,14 @@ def test_the_model_cannot_clear_an_emergency_a_rule_found():
     reading = Reading("emergency", "en", rule_intent="emergency")
     fused = fuse(reading, _verdict("unknown", p=0.99))
     assert fused.intent == "emergency"
+    assert fused.danger
+
+
+def test_an_emergency_the_rules_find_is_danger_now(curated):
+    reading = read_rules(Message.of("he has a gun and says he will kill me tonight"), curated)
+    assert reading.intent == "emergency"
+    assert reading.danger
+    assert not read_rules(Message.of("where can i find a lawyer"), curated).danger
 
 
 def test_danger_the_model_reads_makes_an_emergency_the_rules_missed():
