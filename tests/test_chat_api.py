@@ -135,6 +135,16 @@ def test_bad_input_is_a_400_with_a_sentence(client, body):
     assert_bad_request(post_json(client, body))
 
 
+@pytest.mark.parametrize(
+    "session_id, status", [("\x1c", 200), ("\x85", 200), ("\ufeff\u2003", 400)]
+)
+def test_a_session_id_is_blank_exactly_where_the_api_description_says(client, session_id, status):
+    # The description's pattern "\\S" is an ECMA-262 regex: U+001C and U+0085 are not white
+    # space there (Python's strip() removes them), and U+FEFF is (strip() keeps it).
+    response = client.post("/api/chat", json={"session_id": session_id, "message": "hola"})
+    assert response.status_code == status
+
+
 def test_a_message_of_exactly_2000_characters_is_accepted(client):
     message = ("I need help " * 200)[:2000]
     response = client.post("/api/chat", json={"session_id": "long", "message": message})

@@ -14,6 +14,12 @@ from webhooks.conversation import answer, save, session_key, settle
 bp = Blueprint("chat", __name__)
 MAX_MESSAGE = 2000
 MAX_SESSION_ID = 200
+# The white space the API description's session_id pattern ("\\S", an ECMA-262 regex) rules
+# out, so the server accepts exactly what it describes. Python's str.strip() differs: it also
+# strips the separators U+001C to U+001F and U+0085, and keeps U+FEFF.
+SPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
 
 
 def _bad(sentence: str):
@@ -47,7 +53,7 @@ def _validate(data: object) -> str | None:
     if not isinstance(data, dict):
         return "The request body must be a JSON object."
     session_id, message = data.get("session_id"), data.get("message")
-    if not isinstance(session_id, str) or not session_id.strip():
+    if not isinstance(session_id, str) or not session_id.strip(SPACE):
         return "session_id is required and must be a non-empty string."
     if len(session_id) > MAX_SESSION_ID:
         return f"session_id must be at most {MAX_SESSION_ID} characters."
