@@ -94,7 +94,7 @@ def _vectorizer() -> FeatureUnion:
 
 def _binary(balanced: bool = False) -> LogisticRegression:
     # liblinear solves the dual problem: with more n-grams than examples (134,000 against
-    # 19,500) that is a third faster than the primal (training 41 s to 33 s) for the same
+    # 19,500) that is a sixth faster than the primal (40 s to 33 s side by side) for the same
     # model (grouped-CV readings differ on 9 of 19,495 examples). random_state fixes its
     # coordinate order, so training is deterministic.
     return LogisticRegression(
