@@ -43,7 +43,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("TRAIN_AT_START"):
         warm = db.connect(path, read_only=True)
         try:
-            queries.warm(warm, path, retrain=bool(app.config.get("RETRAIN_ON_CHANGE")))
+            queries.warm(
+                warm,
+                path,
+                retrain=bool(app.config.get("RETRAIN_ON_CHANGE")),
+                read=bool(app.config.get("WARM_UP")),
+            )
         finally:
             warm.conn.close()
     proxies = settings.count(app.config, "TRUSTED_PROXIES")

@@ -279,10 +279,12 @@ def fuse(reading: Reading, verdict: Verdict, known: bool = True, told: bool = Fa
 WARM_UP = 50
 
 
-def prepare(kb: Knowledge) -> Model | None:
-    """Train the learned reading for this snapshot now, unless it is trained (for start-up)."""
+def prepare(kb: Knowledge, read: bool = True) -> Model | None:
+    """Train the learned reading for this snapshot now, unless it is trained (for start-up);
+    then, unless read is False, read some of its examples (warm_up)."""
     model = training.ensure(kb)
-    warm_up(kb)
+    if read:
+        warm_up(kb)
     return model
 
 

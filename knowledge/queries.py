@@ -285,12 +285,13 @@ def rebuilding(name: str) -> bool:
         return bool(running and running[0] == os.getpid() and running[1].is_alive())
 
 
-def warm(db: sqlite_utils.Database, name: str, retrain: bool = True) -> None:
+def warm(db: sqlite_utils.Database, name: str, retrain: bool = True, read: bool = True) -> None:
     """Read the snapshot and train its learned reading, so the first message has both.
 
-    retrain False keeps answering with this model after later changes (for test suites,
-    where a retraining per edit would only cost time).
+    retrain False keeps answering with this model after later changes, and read False
+    skips reading examples after training (both for test suites, where a retraining per
+    edit and a warm-up per app would only cost time).
     """
     _retrain[name] = retrain
     kb = snapshot(db, name)
-    classify.prepare(kb)
+    classify.prepare(kb, read=read)

@@ -34,6 +34,8 @@ BASE_CONFIG = {
     "RETRAIN_ON_CHANGE": "",
     # Tests edit the knowledge base and expect the very next reply to read the edit.
     "REBUILD_IN_BACKGROUND": "",
+    # Reading 50 examples at each app's start would cost most of many modules' time.
+    "WARM_UP": "",
 }
 
 

@@ -1,12 +1,15 @@
 """The app refuses to start in production without real secrets, and says what to set."""
 
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
 
 from app import create_app
+from bot import classify
+from tests.conftest import BASE_CONFIG
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STRONG = "a-long-random-value-0123456789"
@@ -102,3 +105,16 @@ def test_gunicorn_never_reads_the_checkouts_flaskenv(tmp_path):
     )
     assert done.returncode != 0
     assert "Refusing to start: set SECRET_KEY and PHONE_HASH_KEY" in done.stderr
+
+
+@pytest.mark.parametrize("warm_up, reads", [("1", True), ("", False)])
+def test_warm_up_decides_whether_start_up_reads_examples(
+    tmp_path, monkeypatch, seeded, warm_up, reads
+):
+    read = []
+    monkeypatch.setattr(classify, "warm_up", lambda kb, *args: read.append(len(kb.examples)))
+    shutil.copyfile(seeded, tmp_path / "bot.db")
+    create_app({**BASE_CONFIG, "DATABASE": str(tmp_path / "bot.db"), "WARM_UP": warm_up})
+    assert bool(read) is reads
+    if reads:
+        assert read[0] > 0  # the snapshot's own examples, after training
