@@ -48,6 +48,19 @@ def test_the_app_serves_its_openapi_description(client):
     assert {"/api/chat", "/sms", "/healthz"} <= set(served["paths"])
 
 
+def test_the_description_declares_the_partner_field_and_its_403(client):
+    # Undeclared, a generated "partner": 5 was a schema-valid body the server refuses (400),
+    # and an unknown partner's 403 an undocumented status.
+    served = client.get("/openapi.json").get_json()
+    fields = served["components"]["schemas"]["ChatRequest"]["properties"]
+    assert fields["partner"]["type"] == "string"
+    assert "403" in served["paths"]["/api/chat"]["post"]["responses"]
+    body = {"session_id": "s", "message": "hola", "partner": "no-such-partner"}
+    refused = client.post("/api/chat", json=body)
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]
+
+
 @pytest.mark.parametrize("path, method, mode", FUZZED, ids=lambda v: str(getattr(v, "value", v)))
 def test_schema_driven_fuzzing_never_gets_a_server_error(app, path, method, mode):
     schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
