@@ -20,6 +20,11 @@ SITUATION = "situation"  # a trafficking situation, about the writer or someone 
 MINOR = "minor"  # words that say a child is involved
 GREETING = "greeting"
 THANKS = "thanks"
+# An emergency phrase matched with other words between its words ("locked my keys in" for
+# "locked in"): a score the learned reading weighs, not a rule emergency. On grouped folds,
+# reading these as rule emergencies sent 911 first to 10 more calm examples and caught one
+# person in danger fewer (recall 0.9768 against 0.9771 with the learned reading deciding).
+APART = "emergency, words apart"
 THRESHOLD = 0.75
 # Below this fused probability the learned reading is unsure, and an intent a rule phrase
 # matched exactly decides: a rule staff wrote is exact and explainable.
@@ -162,14 +167,15 @@ def _rule_scores(kb: Knowledge, match: index.MatchIndex, words: list[str], near:
         ):
             continue  # a near word, not a typo: the learned reading reads the sentence
         strength = _strength(rule, hit)
-        if rule.intent == SITUATION:
+        label = APART if rule.intent == "emergency" and hit.gaps else rule.intent
+        if label == SITUATION:
             subject = _subject(words, hit, rule.phrase)
             situation[subject] = max(situation[subject], strength)
         if hit.similarity == 1.0:
-            exact.add(rule.intent)
-        if strength > scores.get(rule.intent, 0.0):
-            scores[rule.intent] = strength
-            best_rule[rule.intent] = rule.phrase
+            exact.add(label)
+        if strength > scores.get(label, 0.0):
+            scores[label] = strength
+            best_rule[label] = rule.phrase
     return scores, best_rule, situation, exact
 
 
@@ -314,7 +320,8 @@ def training_features(kb: Knowledge):
 
 def rule_features(reading: Reading) -> list[float]:
     """The rule layer's verdict as numbers for the fusion model: scores, then its choice."""
-    scores = [reading.scores.get(label, 0.0) for label in (*PRIORITY[:-1], GREETING, THANKS)]
+    labels = ("emergency", APART, *PRIORITY[:-1], GREETING, THANKS)
+    scores = [reading.scores.get(label, 0.0) for label in labels]
     scores.append(float(reading.minor))  # at model.RULE_MINOR
     chosen = reading.rule_intent
     return scores + [float(chosen == label) for label in MODEL_INTENTS]

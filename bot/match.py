@@ -39,6 +39,7 @@ class Hit:
     similarity: float  # 0..1, mean over the pattern's words
     negated: bool
     complete: bool = True  # False when the message ended before the phrase's last words
+    gaps: int = 0  # message words skipped between the phrase's words
 
 
 @lru_cache(maxsize=50_000)
@@ -167,7 +168,7 @@ def find(pattern: Pattern, words: Sequence[str], starts: Iterable[int] | None = 
             similarity = total / len(pw) - 0.04 * gaps
             if best is None or similarity > best.similarity:
                 negated = not pattern.negative and (skipped_negation or _negated(words, start))
-                best = Hit(start, pos, similarity, negated, complete)
+                best = Hit(start, pos, similarity, negated, complete, gaps)
     return best
 
 

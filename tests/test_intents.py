@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.classify import Reading, classify, read_rules
+from bot.classify import APART, THRESHOLD, Reading, classify, read_rules
 from bot.engine import respond
 from bot.message import Message
 from bot.types import Session
@@ -250,6 +250,16 @@ def test_spanish_sos_you_are_is_no_danger_phrase(kb, message):
     # "SOS" is left to the learned reading (tests/test_learned_reading.py).
     reading = read_rules(Message.of(message), kb)
     assert reading.rule_intent != "emergency"
+
+
+def test_an_emergency_phrase_decides_only_with_its_words_side_by_side(kb):
+    # "locked in" matched across "my keys" is a score the learned reading weighs, not a
+    # rule emergency; the same words side by side still decide alone.
+    apart = read_rules(Message.of("locked my keys in the car at the mall lol"), kb)
+    assert apart.rule_intent != "emergency" and not apart.danger
+    assert apart.scores[APART] >= THRESHOLD
+    together = read_rules(Message.of("im locked in the back room"), kb)
+    assert together.rule_intent == "emergency" and together.danger
 
 
 def test_possible_danger_gets_911_first_and_the_reply_to_what_was_asked(kb, monkeypatch):
