@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
 
 from bot.language import detect
 
@@ -107,9 +110,31 @@ def expand(words: list[str], numbers: bool = False) -> list[str]:
     return as_digits(out) if numbers else out
 
 
+# The number words of a teenager's age, long enough that a letter off is still that word.
+_TEEN_WORDS = {w: n for w, n in _NUMBER_WORDS.items() if 13 <= int(n) <= 17 and len(w) >= 6}
+
+
 def as_digits(words: list[str]) -> list[str]:
     """The words with number words written as digits ("fifteen" -> "15")."""
-    return [_NUMBER_WORDS.get(word, word) for word in words]
+    return [_NUMBER_WORDS.get(word) or _teen_age(word) for word in words]
+
+
+@lru_cache(maxsize=20_000)
+def _teen_age(word: str) -> str:
+    """A teenager's age spelled as people write it ("diesisiete", "quinse", "sixten") as
+    digits, else the word. Like a rule phrase's typo (bot/match.py): one letter off in a
+    word of up to eight letters, two in a longer one, and the first and last letters kept
+    ("quincy" is a town). No other word in the examples or the conversation sets is that
+    close to one of these.
+    """
+    if len(word) < 5 or len(word) > 12 or not word.isalpha():
+        return word
+    for teen, digits in _TEEN_WORDS.items():
+        allowed = 1 if len(teen) <= 8 else 2
+        same_ends = word[0] == teen[0] and word[-1] == teen[-1]
+        if same_ends and OSA.distance(teen, word, score_cutoff=allowed) <= allowed:
+            return digits
+    return word
 
 
 # The emoji read per message: more add little (the models count a word's repeats on a log

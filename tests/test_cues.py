@@ -62,6 +62,21 @@ def test_years_that_count_time_are_not_an_age(text, minor):
     assert minor_age(normalize(text)) is minor
 
 
+@pytest.mark.parametrize(
+    "text, minor",
+    [
+        ("tengo diesisiete y no me dejan salir", True),  # c written as s
+        ("mi prima tiene quinse", True),
+        ("im sixten and he keeps my money", True),
+        ("she is fourten", True),
+        ("my cousin from quincy is 30", False),  # a town, not "quince"
+        ("tengo treinta y no me pagan", False),
+    ],
+)
+def test_a_teenagers_age_misspelled_is_still_an_age(text, minor):
+    assert minor_age(Message.of(text).numbered) is minor
+
+
 def test_emoji_are_words_for_the_learned_reading_only():
     message = Message.of("my sister is 15 😭🚨")
     assert message.numbered == "my sister is 15"  # what rules and ages read
