@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 
-# Words after a number that make it a count, an amount or a time, not someone's age
-# ("about 12 men", "like 15 dollars", "maybe 14 hours").
-_UNITS = (
-    r"(?! (?:dollars|bucks|minutes|hours|days|weeks|months|miles|times|am|pm|main|st|men|women"
-    r"|people|guys|workers|girls|boys|kids|persons|of|more|hombres|mujeres|personas"
-    r"|trabajadores|dolares|horas|dias|semanas|meses|millas|veces))"
-)
+from bot.normalize import COUNTED
+
+# A number followed by one of these is not an age (COUNTED, and "am": "at 9 am"). A prefix
+# is enough ("15 centimeters"); "tengo 15 amigos" is no age either.
+_UNITS = r"(?! (?:" + "|".join(sorted(COUNTED | {"am"})) + r"))"
 # "i am 15", "15 years old", "she is 13", "tengo 15 anos", "age 16", "a 16 year old".
 _AGE_PATTERNS = [
     re.compile(p)

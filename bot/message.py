@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.language import detect
 from bot.location import Place, locate
-from bot.normalize import as_digits, clean, emoji_words, expand
+from bot.normalize import as_digits, clean, emoji_words, expand, quantities
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Message:
     @property
     def learned(self) -> str:
         """What the learned reading reads: the numbered words, then each emoji as a word."""
-        return " ".join([self.numbered, *emoji_words(self.text)]).strip()
+        return " ".join([*quantities(self.numbered.split()), *emoji_words(self.text)]).strip()
 
     def place(self, states: Iterable[str] = ()) -> Place | None:
         """The town, ZIP or county named in the message (looked up once per set of states)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.heads import Heads, one_vs_rest, sigmoid, softmax
-from bot.normalize import emoji_words, tokens
+from bot.normalize import emoji_words, quantities, tokens
 from bot.types import Example
 
 INTENTS = ("emergency", "get_help", "report_tip", "find_services", "info", "unknown")
@@ -32,7 +32,7 @@ ABOUT = ("self", "other", "general")
 
 def model_text(text: str) -> str:
     """The form of a message the models read: normalised words, numbers as digits, emoji."""
-    return " ".join(tokens(text, numbers=True) + emoji_words(text))
+    return " ".join(quantities(tokens(text, numbers=True)) + emoji_words(text))
 
 
 # A danger reading over its threshold (chosen for recall) but under this probability, in a

@@ -137,6 +137,31 @@ def _teen_age(word: str) -> str:
     return word
 
 
+# Words after a number that make it a count, an amount, a time, a measure or an address,
+# never someone's age ("about 12 men", "in 15 minutes", "14 inches", "16 degrees", "15 main
+# st"). Years are not among them: "16 years old" is an age.
+COUNTED = frozenset(
+    """
+    minute minutes min mins minuto minutos hour hours hr hrs hora horas second seconds sec
+    secs segundo segundos day days dia dias week weeks semana semanas month months mes meses
+    times veces pm dollar dollars dolar dolares buck bucks peso pesos cent cents centavos
+    inch inches foot feet ft mile miles milla millas degree degrees pound pounds lbs kilo
+    kilos kg percent main st of more men women people persons guys workers girls boys kids
+    hombres mujeres personas trabajadores
+    """.split()
+)
+
+
+def quantities(words: list[str]) -> list[str]:
+    """The words with each number that counts a unit written as "#" ("in 15 minutes" ->
+    "in # minutes"), so that a quantity does not read as a teenager's age or anything else
+    its digits happen to mean."""
+    return [
+        "#" if word.isdigit() and i + 1 < len(words) and words[i + 1] in COUNTED else word
+        for i, word in enumerate(words)
+    ]
+
+
 # The emoji read per message: more add little (the models count a word's repeats on a log
 # scale) and would make a wall of emoji slow to read.
 MAX_EMOJI = 12

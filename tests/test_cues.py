@@ -88,3 +88,22 @@ def test_emoji_are_words_for_the_learned_reading_only():
     assert Message.of("🆘").learned == "emoji_squared_sos"
     assert Message.of("plain words").learned == "plain words"
     assert len(Message.of("🚨" * 1600).learned.split()) == MAX_EMOJI  # bounded work
+
+
+@pytest.mark.parametrize(
+    "text, learned",
+    [
+        ("the bus comes in fifteen minutes", "the bus comes in # minutes"),
+        ("14 inches of snow, 16 degrees", "# inches of snow # degrees"),
+        ("llego en 15 minutos, son 13 dolares", "llego en # minutos son # dolares"),
+        ("she is 16 and he took her", "she is 16 and he took her"),  # an age stays an age
+        ("16 years old", "16 years old"),
+        ("im 15 am i too young", "i am 15 am i too young"),  # "am" is not a unit
+        ("llevo 14 meses aqui", "llevo # meses aqui"),
+        ("12 girls in a house on 15 main st", "# girls in a house on # main st"),
+    ],
+)
+def test_a_quantity_is_not_an_age_to_the_learned_reading(text, learned):
+    message = Message.of(text)
+    assert message.learned == learned == model_text(text)
+    assert "#" not in message.numbered  # the rules and the age cues read the numbers as written
