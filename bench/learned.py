@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import statistics
 import subprocess
 import sys
@@ -20,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
-from sklearn.model_selection import GroupKFold
 
 from bench.knowledge_base import curated
 from bench.matching import messages, percentile, time_classify
@@ -50,6 +50,20 @@ def _read(kb: Knowledge, trained: learned.Model, example: Example) -> dict[str, 
     }
 
 
+def group_folds(groups: list[str], folds: int):
+    """(train, test) indices per fold, each group's fold fixed by a hash of its name.
+
+    Adding, editing or removing examples never moves another group to another fold, so two
+    states of the examples are compared on the same held-out groups. (GroupKFold balances
+    fold sizes instead, and one new group can move many others; on the same 20,918 examples
+    two such assignments gave 22 and 34 minors missed.)
+    """
+    hashes = (hashlib.blake2b(g.encode(), digest_size=4).digest() for g in groups)
+    fold = np.array([int.from_bytes(h) % folds for h in hashes])
+    for k in range(folds):
+        yield np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+
+
 def cross_validate(kb: Knowledge, folds: int = 5) -> dict:
     """Out-of-fold readings of every example by each layer, and the seconds each fold took."""
     examples = sorted(kb.examples, key=lambda e: (e.group, e.text))
@@ -58,7 +72,7 @@ def cross_validate(kb: Knowledge, folds: int = 5) -> dict:
     seconds = []
     features = training_features(kb)  # as the bot trains: without the directory's names
     rows = {e.text: features(e.text) for e in examples}
-    for train, test in GroupKFold(n_splits=folds).split(examples, groups=groups):
+    for train, test in group_folds(groups, folds):
         started = time.perf_counter()
         trained = fit.train([examples[i] for i in train], rows)
         seconds.append(time.perf_counter() - started)
