@@ -54,7 +54,7 @@ lint: setup-dev
 
 # Scores the development sets, then the project's own held-out conversation sets.
 score: setup-dev
-	for set in ../shared/eval/dev.jsonl ../shared/eval/dev2.jsonl tests/data/heldout.jsonl tests/data/heldout2.jsonl tests/data/heldout3.jsonl tests/data/heldout4.jsonl tests/data/heldout5.jsonl tests/data/heldout6.jsonl tests/data/heldout7.jsonl tests/data/heldout8.jsonl tests/data/heldout9.jsonl tests/data/everyday.jsonl; do \
+	for set in ../shared/eval/dev.jsonl ../shared/eval/dev2.jsonl tests/data/heldout.jsonl tests/data/heldout2.jsonl tests/data/heldout3.jsonl tests/data/heldout4.jsonl tests/data/heldout5.jsonl tests/data/heldout6.jsonl tests/data/heldout7.jsonl tests/data/heldout8.jsonl tests/data/heldout9.jsonl tests/data/heldout10.jsonl tests/data/everyday.jsonl; do \
 		echo "== $$set"; \
 		LOG_LEVEL=WARNING $(BIN)/python ../shared/eval/score.py --set $$set --show-failures; \
 	done
