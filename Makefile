@@ -54,10 +54,10 @@ lint: setup-dev
 
 # Scores the development sets, then the project's own held-out conversation sets. Failures
 # are shown only for the sets whose failures have been read; the sets with a sealed half or
-# never looked at (heldout5 to heldout10, everyday.jsonl) print their totals alone, so that
+# never looked at (heldout5 to heldout11, everyday.jsonl) print their totals alone, so that
 # scoring them does not unseal them.
 SEEN_SETS := ../shared/eval/dev.jsonl ../shared/eval/dev2.jsonl $(addprefix tests/data/,heldout.jsonl heldout2.jsonl heldout3.jsonl heldout4.jsonl)
-SEALED_SETS := $(addprefix tests/data/,heldout5.jsonl heldout6.jsonl heldout7.jsonl heldout8.jsonl heldout9.jsonl heldout10.jsonl everyday.jsonl)
+SEALED_SETS := $(addprefix tests/data/,heldout5.jsonl heldout6.jsonl heldout7.jsonl heldout8.jsonl heldout9.jsonl heldout10.jsonl heldout11.jsonl everyday.jsonl)
 score: setup-dev
 	for set in $(SEEN_SETS); do \
 		echo "== $$set"; \

@@ -49,9 +49,13 @@ from bot.types import Example
 # (_safety) is laid over the head's: a message is in danger when either reaches its own
 # threshold. Of the pairs measured on the same folds, the head at 0.95 and the safety
 # model at 0.97 gave recall 0.978, precision 0.743 and intent macro-F1 0.853, against
-# 0.975, 0.739 and 0.849 for the head alone at 0.96.
+# 0.975, 0.739 and 0.849 for the head alone at 0.96. With wave 26 (every situation in both
+# languages) the safety model ranks danger better (fewer calm messages flagged at any fixed
+# recall), but at 0.97 it missed 6 more of the people in danger that the examples before it
+# hold (111 to 117, on the same folds); at 0.975 it misses 4 fewer than before (107) and
+# flags 72 fewer calm messages (1,557 to 1,485); 0.98 gave 93 and 1,657.
 DANGER_RECALL = 0.95
-SAFETY_RECALL = 0.97
+SAFETY_RECALL = 0.975
 MINOR_RECALL = 0.99
 # Grouped folds for the out-of-fold predictions the thresholds and fusion learn from: three
 # keep retraining at 5,000 examples near 5 s (five took 13 s for little change in them).
