@@ -52,8 +52,9 @@ from bot.types import Example
 # 0.975, 0.739 and 0.849 for the head alone at 0.96. With wave 26 (every situation in both
 # languages) the safety model ranks danger better (fewer calm messages flagged at any fixed
 # recall), but at 0.97 it missed 6 more of the people in danger that the examples before it
-# hold (111 to 117, on the same folds); at 0.975 it misses 4 fewer than before (107) and
-# flags 72 fewer calm messages (1,557 to 1,485); 0.98 gave 93 and 1,657.
+# hold (111 to 117, on the same folds); at 0.975 it misses 7 fewer than before (104) and
+# flags 47 fewer calm messages (1,557 to 1,510); 0.98 gave 93 and 1,657 (measured before
+# the wave's calm texts that a rule reads as danger were dropped).
 DANGER_RECALL = 0.95
 SAFETY_RECALL = 0.975
 MINOR_RECALL = 0.99
