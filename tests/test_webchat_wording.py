@@ -25,7 +25,10 @@ def test_the_first_text_message_reply_still_says_to_delete_the_thread(sms):
     assert THREAD in sms("I need help", sender="+12035550190")[0]
 
 
-@pytest.mark.parametrize("message", ["he reads my texts", "is my phone safe"])
+# Questions about the phone: a statement such as "he reads my texts" is read as the
+# writer's own situation (help, whose reply carries the device line), as the curated
+# examples label it ("he reads all my texts so if u reply say ur my cousin").
+@pytest.mark.parametrize("message", ["can they see this", "is my phone safe"])
 def test_the_phone_safety_answer_in_webchat_names_no_thread(chat, message):
     reply = chat(message, session_id="wording-faq")["reply"]
     assert "close this chat" in reply
