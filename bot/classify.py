@@ -13,13 +13,16 @@ from bot.match import Hit, compile_phrase
 from bot.message import Message
 from bot.model import INTENTS as MODEL_INTENTS
 from bot.model import Model, Verdict, model_text, order
-from bot.types import Knowledge, Rule
+from bot.types import RULE_CUES, Knowledge, Rule
 
 # Labels in the rules table that are cues rather than intents.
-SITUATION = "situation"  # a trafficking situation, about the writer or someone else
-MINOR = "minor"  # words that say a child is involved
-GREETING = "greeting"
-THANKS = "thanks"
+SITUATION, MINOR, GREETING, THANKS, NOT_LITERAL = RULE_CUES
+# situation: a trafficking situation, about the writer or someone else; minor: words that
+# say a child is involved; greeting and thanks: small talk. not_literal: words that say a
+# message is not meant literally (laughter, "just kidding", a video game). Where one matches
+# word for word, an emergency phrase is a score the learned reading weighs (as APART), not a
+# rule emergency: "my mom is gonna kill me lol" is read by the safety layers, which still
+# answer danger they find with 911.
 # An emergency phrase matched with other words between its words ("locked my keys in" for
 # "locked in"): a score the learned reading weighs, not a rule emergency. On grouped folds,
 # reading these as rule emergencies sent 911 first to 10 more calm examples and caught one
@@ -154,8 +157,12 @@ def _rule_scores(kb: Knowledge, match: index.MatchIndex, words: list[str], near:
     best_rule: dict[str, str] = {}
     exact: set[str] = set()  # labels a phrase matched word for word, with no typo
     situation = {"self": 0.0, "other": 0.0, "": 0.0}
-    for i, hit in match.rules.hits(words, near):
-        rule = kb.rules[i]
+    hits = [(kb.rules[i], hit) for i, hit in match.rules.hits(words, near)]
+    playful = any(  # a typo never makes a joke: "movil" is not "movie"
+        rule.intent == NOT_LITERAL and hit.similarity == 1.0 and not hit.negated
+        for rule, hit in hits
+    )
+    for rule, hit in hits:
         if hit.negated or (rule.intent == "emergency" and not hit.complete):
             # "i need legal help" ends inside "need help now": the words that make it
             # danger are missing. The learned reading carries danger worded partly.
@@ -167,7 +174,9 @@ def _rule_scores(kb: Knowledge, match: index.MatchIndex, words: list[str], near:
         ):
             continue  # a near word, not a typo: the learned reading reads the sentence
         strength = _strength(rule, hit)
-        label = APART if rule.intent == "emergency" and hit.gaps else rule.intent
+        label = rule.intent
+        if label == "emergency" and (hit.gaps or playful):
+            label = APART
         if label == SITUATION:
             subject = _subject(words, hit, rule.phrase)
             situation[subject] = max(situation[subject], strength)
@@ -320,7 +329,7 @@ def training_features(kb: Knowledge):
 
 def rule_features(reading: Reading) -> list[float]:
     """The rule layer's verdict as numbers for the fusion model: scores, then its choice."""
-    labels = ("emergency", APART, *PRIORITY[:-1], GREETING, THANKS)
+    labels = ("emergency", APART, *PRIORITY[:-1], GREETING, THANKS, NOT_LITERAL)
     scores = [reading.scores.get(label, 0.0) for label in labels]
     scores.append(float(reading.minor))  # at model.RULE_MINOR
     chosen = reading.rule_intent
@@ -335,8 +344,10 @@ def read_rules(message: Message, kb: Knowledge, previous: str = "", names: bool 
     """
     words, numbered = message.words, message.numbered
     match = index.of(kb)
-    near = match.lexicon.positions(words)  # where each phrase word could match
-    scores, best_rule, situation, exact = _rule_scores(kb, match, words, near)
+    # The rules also see the message's pictographs, after its words ("😂" can be a phrase).
+    marked = [*words, *message.pictographs] if message.pictographs else words
+    near = match.lexicon.positions(marked)  # where each phrase word could match
+    scores, best_rule, situation, exact = _rule_scores(kb, match, marked, near)
     reading = Reading("unknown", message.lang, scores=scores, message=message)
     reading.minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD
     if scores.get("emergency", 0) >= THRESHOLD:

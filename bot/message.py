@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.language import detect
 from bot.location import Place, locate
-from bot.normalize import as_digits, clean, emoji_words, expand, quantities
+from bot.normalize import as_digits, clean, emoji_words, expand, pictographs, quantities
 
 
 @dataclass
@@ -32,6 +33,11 @@ class Message:
     def learned(self) -> str:
         """What the learned reading reads: the numbered words, then each emoji as a word."""
         return " ".join([*quantities(self.numbered.split()), *emoji_words(self.text)]).strip()
+
+    @cached_property
+    def pictographs(self) -> list[str]:
+        """The message's emoji and other pictographs, each as a word (clean() drops them)."""
+        return pictographs(self.text)
 
     def place(self, states: Iterable[str] = ()) -> Place | None:
         """The town, ZIP or county named in the message (looked up once per set of states)."""

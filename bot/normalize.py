@@ -167,21 +167,24 @@ def quantities(words: list[str]) -> list[str]:
 MAX_EMOJI = 12
 
 
+def pictographs(text: str) -> list[str]:
+    """The emoji and other pictographs in text, in order (at most MAX_EMOJI)."""
+    if text.isascii():
+        return []
+    found = [ch for ch in text if unicodedata.category(ch) == "So"]
+    return found[:MAX_EMOJI]
+
+
 def emoji_words(text: str) -> list[str]:
     """Each pictograph in text as one word of its Unicode name ("🚨" is
     "emoji_police_cars_revolving_light"), so the learned reading learns what an emoji says
-    as it learns words. clean() drops them: the rules never see these words.
+    as it learns words. clean() drops them: the rules see them only as pictographs.
     """
-    if text.isascii():
-        return []
-    found: list[str] = []
-    for ch in text:
-        if unicodedata.category(ch) == "So":
-            name = unicodedata.name(ch, "")
-            if name:
-                found.append("emoji_" + "_".join(name.lower().replace("-", " ").split()))
-                if len(found) == MAX_EMOJI:
-                    break
+    found = []
+    for ch in pictographs(text):
+        name = unicodedata.name(ch, "")
+        if name:
+            found.append("emoji_" + "_".join(name.lower().replace("-", " ").split()))
     return found
 
 

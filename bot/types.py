@@ -19,6 +19,8 @@ INTENTS = (
     "unknown",
 )
 LANGS = ("en", "es")
+# Labels a rule can carry besides an intent: cues the engine reads (bot/classify.py).
+RULE_CUES = ("situation", "minor", "greeting", "thanks", "not_literal")
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,15 @@ def test_new_rule_changes_how_the_bot_reads_a_message(editor, chat):
     assert chat("zorblax", session_id="two")["intent"] == "get_help"
 
 
+def test_a_rule_can_carry_a_cue_such_as_not_literal(editor, chat):
+    # An emergency phrase beside a not_literal phrase is weighed by the learned reading.
+    assert chat("zorblax they locked me in", session_id="one")["intent"] == "emergency"
+    form = {"intent": "not_literal", "lang": "en", "phrase": "zorblax", "weight": "1"}
+    assert post(editor, "/admin/rule/new", form).status_code == 302
+    page = editor.get("/admin/rule/new").get_data(as_text=True)
+    assert "situation (a cue, not an intent)" in page
+
+
 def test_rule_weight_out_of_range_is_refused(editor):
     form = {"intent": "get_help", "lang": "en", "phrase": "zorblax", "weight": "9"}
     response = post(editor, "/admin/rule/new", form)

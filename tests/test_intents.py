@@ -262,6 +262,35 @@ def test_an_emergency_phrase_decides_only_with_its_words_side_by_side(kb):
     assert together.rule_intent == "emergency" and together.danger
 
 
+@pytest.mark.parametrize(
+    "joke, plain",
+    [
+        ("my sister is going to kill me lol", "my sister is going to kill me"),
+        ("mi mamá me va a matar jajaja", "mi mamá me va a matar"),
+        ("my brother locked me in the bathroom 😂", "my brother locked me in the bathroom"),
+        ("in minecraft they locked me in a cave", "in my house they locked me in a cave"),
+    ],
+)
+def test_laughter_or_a_game_makes_an_emergency_phrase_a_score_not_a_rule_emergency(kb, joke, plain):
+    # The learned reading weighs the phrase (as APART) and still answers danger it reads.
+    said = read_rules(Message.of(joke), kb)
+    assert said.rule_intent != "emergency" and not said.danger
+    assert said.scores[APART] >= THRESHOLD
+    assert read_rules(Message.of(plain), kb).rule_intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "no es broma, me tienen encerrada",  # a joke denied
+        "this is not a joke lol he locked me in",
+        "video gane, he locked me in",  # a typo never makes a joke
+    ],
+)
+def test_a_joke_denied_or_misspelt_leaves_the_rule_emergency(kb, message):
+    assert read_rules(Message.of(message), kb).rule_intent == "emergency"
+
+
 def test_possible_danger_gets_911_first_and_the_reply_to_what_was_asked(kb, monkeypatch):
     # What classify returns when danger now is possible but not likely (see fuse)
     def possible(message, kb, previous=""):

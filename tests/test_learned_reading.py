@@ -363,6 +363,20 @@ def test_threats_without_a_rule_phrase_still_get_911_first(client, message):
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        # Laughter takes the rules' say away (bot/classify.py NOT_LITERAL), not the learned
+        # reading's: danger it reads is still answered with 911 first.
+        "lol he locked me in the basement again and took my phone, please send help",
+        "jajaja no es chiste, me tienen encerrada en un cuarto y me pegó, manden a alguien",
+    ],
+)
+def test_danger_told_with_laughter_still_gets_911_first(client, message):
+    body = client.post("/api/chat", json={"session_id": "t2", "message": message}).get_json()
+    assert body["reply"].index("911") < body["reply"].index("1-888-373-7888")
+
+
+@pytest.mark.parametrize(
     "text, lang",
     [
         # Spanish that the word lists miss or read as English ("escape", "me").

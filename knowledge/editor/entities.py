@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.types import INTENTS
+from bot.types import INTENTS, RULE_CUES
 
 LANG_CHOICES = (("en", "English"), ("es", "Spanish"))
 EXAMPLE_INTENTS = tuple((i, i) for i in INTENTS if i not in ("opt_out", "opt_in"))
+RULE_LABELS = EXAMPLE_INTENTS + tuple((c, f"{c} (a cue, not an intent)") for c in RULE_CUES)
 ABOUT_CHOICES = (
     ("self", "the writer's own situation"),
     ("other", "someone else's situation"),
@@ -255,7 +256,7 @@ ENTITIES: dict[str, Entity] = {
                     "choice",
                     required=True,
                     # STOP and START are literal keywords, never rules (safety rule 5).
-                    choices=EXAMPLE_INTENTS,
+                    choices=RULE_LABELS,
                 ),
                 Field("lang", "Language", "choice", required=True, choices=LANG_CHOICES),
                 Field(
