@@ -57,7 +57,7 @@ lint: setup-dev
 # never looked at (heldout5 to heldout11, everyday.jsonl) print their totals alone, so that
 # scoring them does not unseal them.
 SEEN_SETS := ../shared/eval/dev.jsonl ../shared/eval/dev2.jsonl $(addprefix tests/data/,heldout.jsonl heldout2.jsonl heldout3.jsonl heldout4.jsonl)
-SEALED_SETS := $(addprefix tests/data/,heldout5.jsonl heldout6.jsonl heldout7.jsonl heldout8.jsonl heldout9.jsonl heldout10.jsonl heldout11.jsonl everyday.jsonl)
+SEALED_SETS := $(addprefix tests/data/,heldout5.jsonl heldout6.jsonl heldout7.jsonl heldout8.jsonl heldout9.jsonl heldout10.jsonl heldout11.jsonl everyday.jsonl nonliteral.jsonl)
 score: setup-dev
 	for set in $(SEEN_SETS); do \
 		echo "== $$set"; \

@@ -53,7 +53,11 @@ def test_every_emergency_phrase_is_borne_out_by_the_examples(app):
 
 
 def test_no_example_is_a_sentence_from_the_evaluation_sets(corpus):
-    sets = [*sorted(DATA.glob("heldout*.jsonl")), DATA / "everyday.jsonl"]
+    sets = [
+        *sorted(DATA.glob("heldout*.jsonl")),
+        DATA / "everyday.jsonl",
+        DATA / "nonliteral.jsonl",
+    ]
     if EVAL.is_dir():
         sets += [EVAL / "dev.jsonl", EVAL / "dev2.jsonl"]
     ours = {model_text(r["text"]) for r in corpus}
