@@ -18,11 +18,11 @@ from bot.types import RULE_CUES, Knowledge, Rule
 # Labels in the rules table that are cues rather than intents.
 SITUATION, MINOR, GREETING, THANKS, NOT_LITERAL = RULE_CUES
 # situation: a trafficking situation, about the writer or someone else; minor: words that
-# say a child is involved; greeting and thanks: small talk. not_literal: words that say a
-# message is not meant literally (laughter, "just kidding", a video game). Where one matches
-# word for word, an emergency phrase is a score the learned reading weighs (as APART), not a
-# rule emergency: "my mom is gonna kill me lol" is read by the safety layers, which still
-# answer danger they find with 911.
+# say a child is involved; greeting and thanks: small talk. not_literal: laughter ("lol",
+# "jajaja", "😂"). Where one matches word for word (or a pictograph phrase is in the
+# message), an emergency phrase is a score the learned reading weighs (as APART), not a rule
+# emergency: "my mom is gonna kill me lol" is read by the safety layers, which still answer
+# danger they find with 911. Before a model is trained, every emergency phrase decides.
 # An emergency phrase matched with other words between its words ("locked my keys in" for
 # "locked in"): a score the learned reading weighs, not a rule emergency. On grouped folds,
 # reading these as rule emergencies sent 911 first to 10 more calm examples and caught one
@@ -151,16 +151,26 @@ def is_question(words: list[str], text: str) -> bool:
     return bool(words) and (words[0] in QUESTION_STARTS or text.rstrip().endswith("?"))
 
 
-def _rule_scores(kb: Knowledge, match: index.MatchIndex, words: list[str], near: index.Positions):
-    """Each label's best rule strength and phrase, and situation strength by subject."""
+def _rule_scores(
+    kb: Knowledge, match: index.MatchIndex, message: Message, near: index.Positions, weighed: bool
+):
+    """Each label's best rule strength and phrase, and situation strength by subject.
+
+    weighed is True when a learned reading will weigh the scores: only then does a
+    not_literal cue make an emergency phrase a score rather than a rule emergency.
+    """
+    words = message.words
     scores: dict[str, float] = {}
     best_rule: dict[str, str] = {}
     exact: set[str] = set()  # labels a phrase matched word for word, with no typo
     situation = {"self": 0.0, "other": 0.0, "": 0.0}
     hits = [(kb.rules[i], hit) for i, hit in match.rules.hits(words, near)]
-    playful = any(  # a typo never makes a joke: "movil" is not "movie"
-        rule.intent == NOT_LITERAL and hit.similarity == 1.0 and not hit.negated
-        for rule, hit in hits
+    playful = weighed and (
+        any(  # a typo never makes a joke: staff's "zorblax" is not "zorblox"
+            rule.intent == NOT_LITERAL and hit.similarity == 1.0 and not hit.negated
+            for rule, hit in hits
+        )
+        or not match.laughs.isdisjoint(message.pictographs)
     )
     for rule, hit in hits:
         if hit.negated or (rule.intent == "emergency" and not hit.complete):
@@ -216,8 +226,8 @@ def classify(
     previous is the intent of the conversation's last turn (see read_rules).
     """
     message = text if isinstance(text, Message) else Message.of(text)
-    reading = read_rules(message, kb, previous)
     model = training.current(kb) if learned else None
+    reading = read_rules(message, kb, previous, weighed=model is not None)
     if model is None:
         return reading
     verdict = model.read(message.text, rule_features(reading), message.learned)
@@ -336,18 +346,19 @@ def rule_features(reading: Reading) -> list[float]:
     return scores + [float(chosen == label) for label in MODEL_INTENTS]
 
 
-def read_rules(message: Message, kb: Knowledge, previous: str = "", names: bool = True) -> Reading:
+def read_rules(
+    message: Message, kb: Knowledge, previous: str = "", names: bool = True, weighed: bool = True
+) -> Reading:
     """Read one message against the knowledge base's rules, FAQ and categories.
 
     previous is the intent of the conversation's last turn: a situation described right
-    after "I want to report something" is a tip.
+    after "I want to report something" is a tip. weighed is False when no learned reading
+    will weigh the rules' scores (none is trained yet): every emergency phrase then decides.
     """
     words, numbered = message.words, message.numbered
     match = index.of(kb)
-    # The rules also see the message's pictographs, after its words ("😂" can be a phrase).
-    marked = [*words, *message.pictographs] if message.pictographs else words
-    near = match.lexicon.positions(marked)  # where each phrase word could match
-    scores, best_rule, situation, exact = _rule_scores(kb, match, marked, near)
+    near = match.lexicon.positions(words)  # where each phrase word could match
+    scores, best_rule, situation, exact = _rule_scores(kb, match, message, near, weighed)
     reading = Reading("unknown", message.lang, scores=scores, message=message)
     reading.minor = minor_age(numbered) or scores.get(MINOR, 0) >= THRESHOLD
     if scores.get("emergency", 0) >= THRESHOLD:

@@ -27,8 +27,8 @@ from bot.match import (
     matched_prefix,
     word_similarity,
 )
-from bot.normalize import tokens
-from bot.types import Example, Knowledge
+from bot.normalize import pictographs, tokens
+from bot.types import NOT_LITERAL, Example, Knowledge
 
 REFERRAL_KINDS = ("directory", "program")  # services a message can name
 MAX_NAME_WORDS = 5  # longer names are never taken as named in a message
@@ -176,6 +176,12 @@ class MatchIndex:
         ]
         self.service_of = [service_id for service_id, _ in names]
         self.names = PhraseIndex([name for _, name in names])
+        # not_literal phrases that are pictographs ("😂"): clean() drops them from the words.
+        self.laughs = frozenset(
+            r.phrase.strip()
+            for r in kb.rules
+            if r.intent == NOT_LITERAL and pictographs(r.phrase.strip()) == list(r.phrase.strip())
+        )
         vocabulary = self.rules.words | self.terms.words | self.names.words
         self.lexicon = Lexicon(vocabulary, exhaustive)
         danger = {

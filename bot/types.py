@@ -20,7 +20,8 @@ INTENTS = (
 )
 LANGS = ("en", "es")
 # Labels a rule can carry besides an intent: cues the engine reads (bot/classify.py).
-RULE_CUES = ("situation", "minor", "greeting", "thanks", "not_literal")
+NOT_LITERAL = "not_literal"
+RULE_CUES = ("situation", "minor", "greeting", "thanks", NOT_LITERAL)
 
 
 @dataclass(frozen=True)

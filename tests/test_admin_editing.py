@@ -5,6 +5,11 @@ import json
 import pytest
 from admin_support import add_staff, post, sign_in
 
+from bot.classify import read_rules
+from bot.message import Message
+from knowledge import queries
+from knowledge.db import connect
+
 PHONE = "/admin/phone/ct-legal-services-phone-0"
 
 
@@ -134,11 +139,16 @@ def test_new_rule_changes_how_the_bot_reads_a_message(editor, chat):
     assert chat("zorblax", session_id="two")["intent"] == "get_help"
 
 
-def test_a_rule_can_carry_a_cue_such_as_not_literal(editor, chat):
-    # An emergency phrase beside a not_literal phrase is weighed by the learned reading.
-    assert chat("zorblax they locked me in", session_id="one")["intent"] == "emergency"
+def test_a_rule_can_carry_a_cue_such_as_not_literal(editor, app):
+    def rules(text):
+        kb = queries.snapshot(connect(app.config["DATABASE"]), app.config["DATABASE"])
+        return read_rules(Message.of(text), kb).rule_intent
+
+    assert rules("zorblax they locked me in") == "emergency"
     form = {"intent": "not_literal", "lang": "en", "phrase": "zorblax", "weight": "1"}
     assert post(editor, "/admin/rule/new", form).status_code == 302
+    assert rules("zorblax they locked me in") != "emergency"
+    assert rules("zorblox they locked me in") == "emergency"  # a typo is no cue
     page = editor.get("/admin/rule/new").get_data(as_text=True)
     assert "situation (a cue, not an intent)" in page
 

@@ -268,11 +268,10 @@ def test_an_emergency_phrase_decides_only_with_its_words_side_by_side(kb):
         ("my sister is going to kill me lol", "my sister is going to kill me"),
         ("mi mamá me va a matar jajaja", "mi mamá me va a matar"),
         ("my brother locked me in the bathroom 😂", "my brother locked me in the bathroom"),
-        ("in minecraft they locked me in a cave", "in my house they locked me in a cave"),
+        ("LMAOOO they locked me in the gym", "they locked me in the gym"),
     ],
 )
-def test_laughter_or_a_game_makes_an_emergency_phrase_a_score_not_a_rule_emergency(kb, joke, plain):
-    # The learned reading weighs the phrase (as APART) and still answers danger it reads.
+def test_laughter_makes_an_emergency_phrase_a_score_the_learned_reading_weighs(kb, joke, plain):
     said = read_rules(Message.of(joke), kb)
     assert said.rule_intent != "emergency" and not said.danger
     assert said.scores[APART] >= THRESHOLD
@@ -282,12 +281,28 @@ def test_laughter_or_a_game_makes_an_emergency_phrase_a_score_not_a_rule_emergen
 @pytest.mark.parametrize(
     "message",
     [
-        "no es broma, me tienen encerrada",  # a joke denied
-        "this is not a joke lol he locked me in",
-        "video gane, he locked me in",  # a typo never makes a joke
+        "my sister is going to kill me lol",
+        "mi mamá me va a matar jajaja",
+        "my brother locked me in the bathroom 😂",
     ],
 )
-def test_a_joke_denied_or_misspelt_leaves_the_rule_emergency(kb, message):
+def test_before_a_model_is_trained_laughter_leaves_the_rule_emergency(kb, message):
+    # Nothing would weigh the phrase: the rules answer alone, so danger words decide.
+    assert read_rules(Message.of(message), kb, weighed=False).rule_intent == "emergency"
+    reading = classify(message, kb, learned=False)
+    assert reading.intent == "emergency" and reading.danger
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "he said he was just kidding but he locked me in",  # an abuser's joke is no cue
+        "lo dijo de broma pero me tienen encerrada",
+        "a guy i met on roblox locked me in his car",  # children are groomed on games
+        "i tried to escape room 12 he locked me in",
+    ],
+)
+def test_only_laughter_is_a_cue(kb, message):
     assert read_rules(Message.of(message), kb).rule_intent == "emergency"
 
 
