@@ -8,7 +8,7 @@ from functools import cached_property
 
 from bot.language import detect
 from bot.location import Place, locate
-from bot.normalize import as_digits, clean, emoji_words, expand, pictographs, quantities
+from bot.normalize import as_digits, clean, emoji_names, expand, pictographs, quantities
 
 
 @dataclass
@@ -32,7 +32,8 @@ class Message:
     @property
     def learned(self) -> str:
         """What the learned reading reads: the numbered words, then each emoji as a word."""
-        return " ".join([*quantities(self.numbered.split()), *emoji_words(self.text)]).strip()
+        emoji = emoji_names(self.pictographs)
+        return " ".join([*quantities(self.numbered.split()), *emoji]).strip()
 
     @cached_property
     def pictographs(self) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import islice
 
 from rapidfuzz.distance import OSA
 
@@ -168,11 +169,10 @@ MAX_EMOJI = 12
 
 
 def pictographs(text: str) -> list[str]:
-    """The emoji and other pictographs in text, in order (at most MAX_EMOJI)."""
+    """The emoji and other pictographs in text, in order (the first MAX_EMOJI)."""
     if text.isascii():
         return []
-    found = [ch for ch in text if unicodedata.category(ch) == "So"]
-    return found[:MAX_EMOJI]
+    return list(islice((ch for ch in text if unicodedata.category(ch) == "So"), MAX_EMOJI))
 
 
 def emoji_words(text: str) -> list[str]:
@@ -180,12 +180,13 @@ def emoji_words(text: str) -> list[str]:
     "emoji_police_cars_revolving_light"), so the learned reading learns what an emoji says
     as it learns words. clean() drops them: the rules see them only as pictographs.
     """
-    found = []
-    for ch in pictographs(text):
-        name = unicodedata.name(ch, "")
-        if name:
-            found.append("emoji_" + "_".join(name.lower().replace("-", " ").split()))
-    return found
+    return emoji_names(pictographs(text))
+
+
+def emoji_names(found: list[str]) -> list[str]:
+    """The words emoji_words makes of pictographs already found."""
+    names = (unicodedata.name(ch, "") for ch in found)
+    return ["emoji_" + "_".join(n.lower().replace("-", " ").split()) for n in names if n]
 
 
 def normalize(text: str) -> str:
