@@ -14,6 +14,13 @@ NEGATORS = {"not", "no", "never", "nunca", "nothing", "nada", "ni", "without", "
 # Words that end the reach of a negation ("I don't need help, but ...").
 CLAUSE_BREAKS = {"but", "pero", "and", "y", "so", "because", "porque", "i", "yo", "sino"}
 NEGATION_REACH = 3
+# Words whose negation vouches for what follows rather than denying it: "not joking, he
+# locked me in", "no cap", "no es broma, me tienen encerrada", "no miento".
+JEST = {
+    "joke", "joking", "kidding", "lie", "lying", "cap", "capping", "playing", "exaggerating",
+    "broma", "bromeando", "bromeo", "chiste", "miento", "mintiendo", "mentira", "jugando",
+    "exagero", "exagerando",
+}  # fmt: skip
 MAX_GAP = 2  # extra words allowed between the words of a phrase
 # Typos are forgiven only in words up to this long: longer than any real English or Spanish
 # word a person texts ("electroencefalografista" is 23), so a longer one is a name, a link
@@ -119,10 +126,11 @@ def _same_start(pattern_word: str, word: str) -> bool:
 
 
 def _negated(words: Sequence[str], start: int) -> bool:
-    """True when a negator sits just before position start, in the same clause."""
+    """True when a negator sits just before position start, in the same clause, and denies
+    it rather than a jest ("not kidding")."""
     for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
         word = words[i]
-        if word in CLAUSE_BREAKS:
+        if word in CLAUSE_BREAKS or word in JEST:
             return False
         if word in NEGATORS:
             following = words[i + 1] if i + 1 < len(words) else ""

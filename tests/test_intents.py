@@ -230,6 +230,28 @@ def test_negated_danger_is_not_an_emergency_but_still_gets_help(kb):
     assert "911" in reply.text
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i am not joking, he locked me in the garage",
+        "no lie locked in his trunk",
+        "no es broma, me tienen encerrada",
+    ],
+)
+def test_a_denied_jest_vouches_for_the_danger_after_it(kb, message):
+    # "not joking" denies a joke, not what follows it; "he did not lock me in" stays denied.
+    assert read_rules(Message.of(message), kb).rule_intent == "emergency"
+
+
+def test_a_plain_negation_still_denies_the_phrase_after_it(kb):
+    assert (
+        read_rules(
+            Message.of("he did not lock me in, i just want to know my rights"), kb
+        ).rule_intent
+        != "emergency"
+    )
+
+
 def test_rules_are_read_from_the_knowledge_base(kb):
     reading = classify("i ned hlp", kb)
     assert reading.intent == "get_help"
