@@ -9,7 +9,7 @@ from admin_support import add_staff, post, sign_in
 
 from app import create_app
 from bot import training
-from bot.classify import prepare, read_rules
+from bot.classify import classify, prepare, read_rules
 from bot.message import Message
 from bot.model import model_text
 from knowledge import queries, seed
@@ -52,17 +52,22 @@ def test_every_emergency_phrase_is_borne_out_by_the_examples(app):
     assert not loose, f"emergency phrases that mostly fire without danger: {loose}"
 
 
-def test_laughter_takes_the_rules_say_from_calm_examples_more_than_from_danger(app):
-    """A not_literal cue hands emergency phrases to the learned reading. On the curated
-    examples it must do so for more calm messages than for people in danger."""
+def test_laughter_hands_danger_only_to_a_reading_that_still_finds_it(app):
+    """A not_literal cue hands an emergency phrase to the learned reading ("my mom is gonna
+    kill me lol"). On the curated examples it must spare calm messages the 911 reply, and
+    every person in danger it hands over ("lol he locked me in") must still be read as
+    danger now by the trained reading: laughter is no sign of safety."""
     kb = queries.snapshot(connect(app.config["DATABASE"]), app.config["DATABASE"])
-    handed = [0, 0]  # calm, danger now
+    prepare(kb, read=False)
+    handed: dict[bool, list[str]] = {False: [], True: []}
     for example in kb.examples:
         message = Message.of(example.text)
         alone = read_rules(message, kb, names=False, weighed=False).rule_intent
         if alone == "emergency" and read_rules(message, kb, names=False).rule_intent != alone:
-            handed[example.danger_now] += 1
-    assert handed[0] > handed[1], handed
+            handed[example.danger_now].append(example.text)
+    assert handed[True], "no laughing person in danger among the examples"
+    assert [text for text in handed[False] if not classify(text, kb).danger]
+    assert [text for text in handed[True] if not classify(text, kb).danger] == []
 
 
 def test_no_example_is_a_sentence_from_the_evaluation_sets(corpus):
